@@ -1,0 +1,18 @@
+//===- Registration.cpp - What attn tools register ------------------------===//
+
+#include "attn/Compiler/Registration.h"
+
+#include "attn/Dialect/Attn/AttnDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::attn::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<AttnDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mlir::attn::registerAllPasses() { mlir::registerAllPasses(); }

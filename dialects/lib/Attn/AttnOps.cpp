@@ -1,0 +1,332 @@
+//===- AttnOps.cpp - attn dialect op verifiers ----------------------------===//
+//
+// The verifiers state the shape rules of each op. Their messages name the
+// operand and the dimension that is wrong, with the sizes seen, because these
+// ops are built from user configs and a vague message costs the user a
+// debugging session.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/AttnOps.h"
+
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// Two dimension sizes are compatible when either is dynamic or they agree.
+static bool dimsCompatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Prints a dimension size as it appears in a tensor type.
+static std::string dimToString(int64_t size) {
+  return ShapedType::isDynamic(size) ? "?" : std::to_string(size);
+}
+
+static LogicalResult verifyRank(Operation *op, StringRef what, Type type,
+                                int64_t rank) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (tensor.getRank() != rank)
+    return op->emitOpError() << what << " must have rank " << rank
+                             << ", got " << tensor;
+  return success();
+}
+
+static LogicalResult verifySameElementType(Operation *op, StringRef what,
+                                           Type expected, Type actual) {
+  Type want = getElementTypeOrSelf(expected);
+  Type got = getElementTypeOrSelf(actual);
+  if (want != got)
+    return op->emitOpError() << what << " element type " << got
+                             << " does not match " << want;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// WeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightOp::verify() {
+  StringRef name = getName();
+  if (name.empty())
+    return emitOpError("weight name must not be empty");
+  bool hasPlaceholder = name.contains(kLayerPlaceholder);
+  if (hasPlaceholder && !getLayer())
+    return emitOpError() << "per-layer weight '" << name
+                         << "' needs a layer index operand";
+  if (!hasPlaceholder && getLayer())
+    return emitOpError() << "weight '" << name << "' has a layer index but no '"
+                         << kLayerPlaceholder << "' placeholder in its name";
+  if (!getType().hasStaticShape())
+    return emitOpError() << "weight '" << name
+                         << "' must have a static shape, got " << getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// EmbeddingOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::verify() {
+  auto table = getTable().getType();
+  auto ids = getIds().getType();
+  auto result = getResult().getType();
+  if (failed(verifyRank(*this, "table", table, 2)))
+    return failure();
+  if (result.getRank() != ids.getRank() + 1)
+    return emitOpError() << "result must have rank " << ids.getRank() + 1
+                         << " (ids rank + 1), got " << result;
+  for (int64_t i = 0, e = ids.getRank(); i < e; ++i)
+    if (!dimsCompatible(ids.getDimSize(i), result.getDimSize(i)))
+      return emitOpError() << "result dimension " << i << " ("
+                           << dimToString(result.getDimSize(i))
+                           << ") does not match ids dimension "
+                           << dimToString(ids.getDimSize(i));
+  if (!dimsCompatible(table.getDimSize(1), result.getDimSize(ids.getRank())))
+    return emitOpError() << "result row size ("
+                         << dimToString(result.getDimSize(ids.getRank()))
+                         << ") does not match table row size ("
+                         << dimToString(table.getDimSize(1)) << ")";
+  return verifySameElementType(*this, "result", table, result);
+}
+
+//===----------------------------------------------------------------------===//
+// RMSNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RMSNormOp::verify() {
+  auto input = getInput().getType();
+  auto weight = getWeight().getType();
+  if (input.getRank() < 1)
+    return emitOpError("input must have rank at least 1");
+  if (failed(verifyRank(*this, "weight", weight, 1)))
+    return failure();
+  int64_t hidden = input.getDimSize(input.getRank() - 1);
+  if (!dimsCompatible(hidden, weight.getDimSize(0)))
+    return emitOpError() << "weight size (" << dimToString(weight.getDimSize(0))
+                         << ") does not match the input's last dimension ("
+                         << dimToString(hidden) << ")";
+  if (failed(verifySameElementType(*this, "weight", input, weight)))
+    return failure();
+  if (!(getEpsilon().convertToDouble() > 0.0))
+    return emitOpError() << "epsilon must be positive, got "
+                         << getEpsilon().convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  auto input = getInput().getType();
+  auto weight = getWeight().getType();
+  auto result = getResult().getType();
+  if (input.getRank() < 1)
+    return emitOpError("input must have rank at least 1");
+  if (failed(verifyRank(*this, "weight", weight, 2)))
+    return failure();
+  int64_t rank = input.getRank();
+  int64_t inFeatures = input.getDimSize(rank - 1);
+  if (!dimsCompatible(inFeatures, weight.getDimSize(1)))
+    return emitOpError() << "input features (" << dimToString(inFeatures)
+                         << ") do not match weight in_features ("
+                         << dimToString(weight.getDimSize(1))
+                         << "); weight is [out_features, in_features]";
+  if (result.getRank() != rank)
+    return emitOpError() << "result must have rank " << rank << ", got "
+                         << result;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    if (!dimsCompatible(input.getDimSize(i), result.getDimSize(i)))
+      return emitOpError() << "result dimension " << i << " ("
+                           << dimToString(result.getDimSize(i))
+                           << ") does not match input dimension "
+                           << dimToString(input.getDimSize(i));
+  int64_t outFeatures = weight.getDimSize(0);
+  if (!dimsCompatible(outFeatures, result.getDimSize(rank - 1)))
+    return emitOpError() << "result features ("
+                         << dimToString(result.getDimSize(rank - 1))
+                         << ") do not match weight out_features ("
+                         << dimToString(outFeatures) << ")";
+  if (failed(verifySameElementType(*this, "weight", input, weight)) ||
+      failed(verifySameElementType(*this, "result", input, result)))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (failed(verifyRank(*this, "bias", biasType, 1)))
+      return failure();
+    if (!dimsCompatible(biasType.getDimSize(0), outFeatures))
+      return emitOpError() << "bias size ("
+                           << dimToString(biasType.getDimSize(0))
+                           << ") does not match weight out_features ("
+                           << dimToString(outFeatures) << ")";
+    if (failed(verifySameElementType(*this, "bias", input, biasType)))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RopeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyRank(*this, "input", input, 3)))
+    return failure();
+  int64_t headDim = input.getDimSize(2);
+  if (ShapedType::isDynamic(headDim))
+    return emitOpError("head_dim (dimension 2) must be static");
+  if (headDim % 2 != 0)
+    return emitOpError() << "head_dim must be even for the rotate-half "
+                            "layout, got "
+                         << headDim;
+  if (!(getTheta().convertToDouble() > 0.0))
+    return emitOpError() << "theta must be positive, got "
+                         << getTheta().convertToDouble();
+
+  auto requirePositive = [&](StringRef name,
+                             std::optional<llvm::APFloat> value)
+      -> LogicalResult {
+    if (!value)
+      return emitOpError() << "scaling '" << stringifyEnum(getScaling())
+                           << "' requires '" << name << "'";
+    if (!(value->convertToDouble() > 0.0))
+      return emitOpError() << "'" << name << "' must be positive, got "
+                           << value->convertToDouble();
+    return success();
+  };
+  switch (getScaling()) {
+  case RopeScalingKind::none:
+    if (getFactor() || getLowFreqFactor() || getHighFreqFactor() ||
+        getOriginalMaxPositionEmbeddings())
+      return emitOpError("scaling parameters given without a scaling kind");
+    return success();
+  case RopeScalingKind::linear:
+    return requirePositive("factor", getFactorAttr()
+                                         ? std::optional(*getFactor())
+                                         : std::nullopt);
+  case RopeScalingKind::dynamic:
+    if (failed(requirePositive("factor", getFactorAttr()
+                                             ? std::optional(*getFactor())
+                                             : std::nullopt)))
+      return failure();
+    if (!getMaxPositionEmbeddings() || *getMaxPositionEmbeddings() <= 0)
+      return emitOpError("scaling 'dynamic' requires a positive "
+                         "'max_position_embeddings'");
+    return success();
+  case RopeScalingKind::llama3: {
+    for (auto [name, attr] :
+         {std::pair<StringRef, FloatAttr>{"factor", getFactorAttr()},
+          {"low_freq_factor", getLowFreqFactorAttr()},
+          {"high_freq_factor", getHighFreqFactorAttr()}})
+      if (failed(requirePositive(name, attr ? std::optional(attr.getValue())
+                                            : std::nullopt)))
+        return failure();
+    if (!getOriginalMaxPositionEmbeddings() ||
+        *getOriginalMaxPositionEmbeddings() <= 0)
+      return emitOpError("scaling 'llama3' requires a positive "
+                         "'original_max_position_embeddings'");
+    if (getHighFreqFactor()->convertToDouble() <=
+        getLowFreqFactor()->convertToDouble())
+      return emitOpError() << "'high_freq_factor' ("
+                           << getHighFreqFactor()->convertToDouble()
+                           << ") must exceed 'low_freq_factor' ("
+                           << getLowFreqFactor()->convertToDouble() << ")";
+    return success();
+  }
+  }
+  llvm_unreachable("unknown rope scaling kind");
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  auto query = getQuery().getType();
+  auto key = getKey().getType();
+  auto value = getValue().getType();
+  auto result = getResult().getType();
+  if (failed(verifyRank(*this, "query", query, 3)) ||
+      failed(verifyRank(*this, "key", key, 3)) ||
+      failed(verifyRank(*this, "value", value, 3)) ||
+      failed(verifyRank(*this, "result", result, 3)))
+    return failure();
+
+  int64_t heads = query.getDimSize(1), kvHeads = key.getDimSize(1);
+  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(kvHeads) ||
+      ShapedType::isDynamic(value.getDimSize(1)))
+    return emitOpError("head counts (dimension 1) must be static");
+  if (kvHeads <= 0 || heads % kvHeads != 0)
+    return emitOpError() << "query heads (" << heads
+                         << ") must be a multiple of key/value heads ("
+                         << kvHeads << ")";
+  if (value.getDimSize(1) != kvHeads)
+    return emitOpError() << "value heads (" << value.getDimSize(1)
+                         << ") do not match key heads (" << kvHeads << ")";
+  if (!dimsCompatible(query.getDimSize(2), key.getDimSize(2)))
+    return emitOpError() << "query head_dim ("
+                         << dimToString(query.getDimSize(2))
+                         << ") does not match key head_dim ("
+                         << dimToString(key.getDimSize(2)) << ")";
+  if (!dimsCompatible(key.getDimSize(0), value.getDimSize(0)))
+    return emitOpError() << "key sequence length ("
+                         << dimToString(key.getDimSize(0))
+                         << ") does not match value sequence length ("
+                         << dimToString(value.getDimSize(0)) << ")";
+  if (!ShapedType::isDynamic(query.getDimSize(0)) &&
+      !ShapedType::isDynamic(key.getDimSize(0)) &&
+      query.getDimSize(0) > key.getDimSize(0))
+    return emitOpError() << "query length (" << query.getDimSize(0)
+                         << ") exceeds key length (" << key.getDimSize(0)
+                         << "): the queries are the last positions of the "
+                            "key sequence";
+  if (!dimsCompatible(result.getDimSize(0), query.getDimSize(0)) ||
+      result.getDimSize(1) != heads ||
+      !dimsCompatible(result.getDimSize(2), value.getDimSize(2)))
+    return emitOpError() << "result type " << result
+                         << " must be [query length, query heads, value "
+                            "head_dim]";
+  if (failed(verifySameElementType(*this, "key", query, key)) ||
+      failed(verifySameElementType(*this, "value", query, value)) ||
+      failed(verifySameElementType(*this, "result", query, result)))
+    return failure();
+  if (!(getScale().convertToDouble() > 0.0))
+    return emitOpError() << "scale must be positive, got "
+                         << getScale().convertToDouble();
+  if (std::optional<int64_t> window = getSlidingWindow()) {
+    if (*window <= 0)
+      return emitOpError() << "sliding_window must be positive, got "
+                           << *window;
+    if (!getCausal())
+      return emitOpError("sliding_window requires causal attention");
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SinusoidalPEOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SinusoidalPEOp::verify() {
+  auto type = getResult().getType();
+  if (ShapedType::isDynamic(type.getDimSize(1)))
+    return emitOpError("the number of columns (dimension 1) must be static");
+  if (type.getDimSize(1) <= 0)
+    return emitOpError("the number of columns must be positive");
+  bool dynamicLength = ShapedType::isDynamic(type.getDimSize(0));
+  if (dynamicLength && !getLength())
+    return emitOpError("a dynamic number of positions needs a length operand");
+  if (!dynamicLength && getLength())
+    return emitOpError("a length operand needs a dynamic number of positions");
+  if (!(getBase().convertToDouble() > 0.0))
+    return emitOpError() << "base must be positive, got "
+                         << getBase().convertToDouble();
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "attn/Dialect/Attn/AttnOps.cpp.inc"
