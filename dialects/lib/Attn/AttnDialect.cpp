@@ -9,8 +9,8 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-#include "attn/Dialect/Attn/AttnOpsDialect.cpp.inc"
 #include "attn/Dialect/Attn/AttnEnums.cpp.inc"
+#include "attn/Dialect/Attn/AttnOpsDialect.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "attn/Dialect/Attn/AttnAttrs.cpp.inc"

@@ -29,8 +29,8 @@ static LogicalResult verifyRank(Operation *op, StringRef what, Type type,
                                 int64_t rank) {
   auto tensor = cast<RankedTensorType>(type);
   if (tensor.getRank() != rank)
-    return op->emitOpError() << what << " must have rank " << rank
-                             << ", got " << tensor;
+    return op->emitOpError()
+           << what << " must have rank " << rank << ", got " << tensor;
   return success();
 }
 
@@ -39,8 +39,8 @@ static LogicalResult verifySameElementType(Operation *op, StringRef what,
   Type want = getElementTypeOrSelf(expected);
   Type got = getElementTypeOrSelf(actual);
   if (want != got)
-    return op->emitOpError() << what << " element type " << got
-                             << " does not match " << want;
+    return op->emitOpError()
+           << what << " element type " << got << " does not match " << want;
   return success();
 }
 
@@ -187,9 +187,8 @@ LogicalResult RopeOp::verify() {
     return emitOpError() << "theta must be positive, got "
                          << getTheta().convertToDouble();
 
-  auto requirePositive = [&](StringRef name,
-                             std::optional<llvm::APFloat> value)
-      -> LogicalResult {
+  auto requirePositive =
+      [&](StringRef name, std::optional<llvm::APFloat> value) -> LogicalResult {
     if (!value)
       return emitOpError() << "scaling '" << stringifyEnum(getScaling())
                            << "' requires '" << name << "'";
@@ -205,9 +204,8 @@ LogicalResult RopeOp::verify() {
       return emitOpError("scaling parameters given without a scaling kind");
     return success();
   case RopeScalingKind::linear:
-    return requirePositive("factor", getFactorAttr()
-                                         ? std::optional(*getFactor())
-                                         : std::nullopt);
+    return requirePositive(
+        "factor", getFactorAttr() ? std::optional(*getFactor()) : std::nullopt);
   case RopeScalingKind::dynamic:
     if (failed(requirePositive("factor", getFactorAttr()
                                              ? std::optional(*getFactor())

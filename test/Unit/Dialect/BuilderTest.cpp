@@ -31,27 +31,26 @@ protected:
 
 TEST_F(AttnBuilderTest, WeightAndLinearVerify) {
   Location loc = builder.getUnknownLoc();
-  auto x = builder.create<attn::WeightOp>(loc, tensor({4, 8}),
-                                          "model.x", Value());
-  auto w = builder.create<attn::WeightOp>(loc, tensor({16, 8}),
-                                          "model.w", Value());
-  auto linear = builder.create<attn::LinearOp>(loc, tensor({4, 16}), x, w,
-                                               Value());
+  auto x =
+      builder.create<attn::WeightOp>(loc, tensor({4, 8}), "model.x", Value());
+  auto w =
+      builder.create<attn::WeightOp>(loc, tensor({16, 8}), "model.w", Value());
+  auto linear =
+      builder.create<attn::LinearOp>(loc, tensor({4, 16}), x, w, Value());
   EXPECT_TRUE(succeeded(verify(*module)));
   EXPECT_EQ(linear.getType().getShape(), ArrayRef<int64_t>({4, 16}));
 }
 
 TEST_F(AttnBuilderTest, LinearWithMismatchedFeaturesFailsToVerify) {
   Location loc = builder.getUnknownLoc();
-  auto x = builder.create<attn::WeightOp>(loc, tensor({4, 8}),
-                                          "model.x", Value());
-  auto w = builder.create<attn::WeightOp>(loc, tensor({16, 9}),
-                                          "model.w", Value());
+  auto x =
+      builder.create<attn::WeightOp>(loc, tensor({4, 8}), "model.x", Value());
+  auto w =
+      builder.create<attn::WeightOp>(loc, tensor({16, 9}), "model.w", Value());
   builder.create<attn::LinearOp>(loc, tensor({4, 16}), x, w, Value());
   // Silence the diagnostic that verification prints.
-  ScopedDiagnosticHandler silence(&context, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler silence(&context,
+                                  [](Diagnostic &) { return success(); });
   EXPECT_TRUE(failed(verify(*module)));
 }
 
