@@ -27,6 +27,9 @@ attn_install_packages() {
 }
 
 attn_build() {
+  # ccache keys on relative paths below the checkout, so a clean clone in
+  # another folder (as CI makes) still hits the cache of earlier builds.
+  export CCACHE_BASEDIR="$ATTN_ROOT"
   local jobs
   jobs="$(nproc)"
   if [ ! -f "$ATTN_BUILD/build.ninja" ]; then
