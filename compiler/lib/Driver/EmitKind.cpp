@@ -1,0 +1,23 @@
+//===- EmitKind.cpp - What attnc writes -----------------------------------===//
+
+#include "attn/Driver/EmitKind.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+llvm::StringRef mlir::attn::defaultOutputPath(EmitKind kind) {
+  return kind == EmitKind::Library ? "model.so" : "-";
+}
+
+bool mlir::attn::isTextOutput(EmitKind kind) {
+  switch (kind) {
+  case EmitKind::Mlir:
+  case EmitKind::Manifest:
+    return true;
+  case EmitKind::Library:
+    return false;
+  }
+  llvm_unreachable("unknown emit kind");
+}
