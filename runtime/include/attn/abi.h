@@ -22,16 +22,18 @@ extern "C" {
  * with it in docs/abi.md. */
 typedef struct attn_call {
   /* One pointer per weight slot, in manifest order (per-layer entries take
-   * num_hidden_layers consecutive slots). */
+   * num_hidden_layers consecutive slots); each aligned to its element size,
+   * possibly pointing into a read-only file mapping. */
   const void *const *weights;
-  const int32_t *tokens; /* [num_tokens] token ids, already validated */
+  const int32_t *tokens; /* [num_tokens] ids in [0, vocab); NULL for logits */
   int64_t num_tokens;
-  int64_t position;       /* position of the first token */
-  void *k_cache;          /* [layers, cache_capacity, kv_heads, head_dim] */
-  void *v_cache;          /* same shape as k_cache */
+  int64_t position; /* position of the first token */
+  void *k_cache;    /* [layers, cache_capacity, kv_heads, head_dim] */
+  void *v_cache;    /* same shape as k_cache */
   int64_t cache_capacity;
-  const void *input;      /* attn_logits: [num_tokens, hidden_size] */
-  void *output;           /* prefill: [num_tokens, hidden]; logits: [num_tokens, vocab] */
+  const void *input; /* attn_logits: [num_tokens, hidden_size] */
+  /* f32; prefill: [num_tokens, hidden]; logits: [num_tokens, vocab] */
+  void *output;
 } attn_call;
 
 typedef uint32_t (*attn_abi_version_fn)(void);

@@ -1,0 +1,152 @@
+//===- Session.cpp - KV caches and the calls into compiled code -----------===//
+//
+// Every input is checked here, before compiled code runs: the kernels index
+// the embedding table with the token ids and the caches with the positions,
+// without bounds checks of their own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Model.h"
+
+#include <cstring>
+
+namespace attn::rt {
+
+/// Activations and logits cross the ABI as f32 (docs/abi.md).
+static constexpr size_t kActivationBytes = sizeof(float);
+
+Status createSession(attn_model &model, int64_t capacity,
+                     std::unique_ptr<attn_session> &result) {
+  if (!model.weights)
+    return Status::error(ATTN_ERROR_STATE,
+                         "cannot create a session on '" + model.path +
+                             "' before its weights are loaded");
+  const Manifest &m = model.manifest;
+  if (capacity < 0)
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                         "KV-cache capacity " + std::to_string(capacity) +
+                             " is negative");
+  if (capacity == 0) {
+    if (m.maxPositionEmbeddings == 0)
+      return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                           "KV-cache capacity 0 asks for "
+                           "max_position_embeddings, which the model's "
+                           "config does not give; pass a capacity");
+    capacity = m.maxPositionEmbeddings;
+  }
+  if (m.maxPositionEmbeddings && capacity > m.maxPositionEmbeddings)
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                         "KV-cache capacity " + std::to_string(capacity) +
+                             " exceeds the model's max_position_embeddings " +
+                             std::to_string(m.maxPositionEmbeddings));
+  uint64_t bytes = 1;
+  bool overflow = false;
+  for (int64_t factor : {m.numLayers, capacity, m.numKVHeads, m.headDim,
+                         int64_t(dtypeSize(m.kvDType))})
+    overflow |= __builtin_mul_overflow(bytes, uint64_t(factor), &bytes);
+  if (overflow || bytes > SIZE_MAX)
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                         "a KV cache of capacity " + std::to_string(capacity) +
+                             " does not fit in the address space");
+  auto session = std::make_unique<attn_session>();
+  session->model = &model;
+  session->capacity = capacity;
+  if (!session->kCache.allocate(bytes) || !session->vCache.allocate(bytes))
+    return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
+                         "cannot allocate two KV-cache buffers of " +
+                             std::to_string(bytes) + " bytes (capacity " +
+                             std::to_string(capacity) + ")");
+  // Positions past the session's are never read, but zeroed memory keeps
+  // runs reproducible if a kernel ever does.
+  std::memset(session->kCache.data(), 0, bytes);
+  std::memset(session->vCache.data(), 0, bytes);
+  result = std::move(session);
+  return Status::success();
+}
+
+static Status checkInputs(const attn_session &session, const int32_t *tokens,
+                          int64_t numTokens, uint32_t flags) {
+  const Manifest &m = session.model->manifest;
+  if (numTokens < 1)
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                         "num_tokens is " + std::to_string(numTokens) +
+                             "; expected at least 1");
+  if (!tokens)
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT, "tokens is NULL");
+  if (flags & ~uint32_t(ATTN_PREFILL_ALL_LOGITS))
+    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                         "unknown prefill flags " + std::to_string(flags));
+  if (numTokens > session.capacity - session.position)
+    return Status::error(ATTN_ERROR_CACHE_FULL,
+                         std::to_string(numTokens) + " tokens at position " +
+                             std::to_string(session.position) +
+                             " do not fit in the KV cache of capacity " +
+                             std::to_string(session.capacity) +
+                             " (reset the session or create one with a "
+                             "larger capacity)");
+  for (int64_t i = 0; i < numTokens; ++i)
+    if (tokens[i] < 0 || tokens[i] >= m.vocabSize)
+      return Status::error(ATTN_ERROR_TOKEN_OUT_OF_RANGE,
+                           "token id " + std::to_string(tokens[i]) +
+                               " at index " + std::to_string(i) +
+                               " is outside [0, " +
+                               std::to_string(m.vocabSize) + ")");
+  return Status::success();
+}
+
+Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
+               uint32_t flags, float *logits) {
+  ATTN_RETURN_IF_ERROR(checkInputs(session, tokens, numTokens, flags));
+  attn_model &model = *session.model;
+  const Manifest &m = model.manifest;
+  // numTokens <= capacity and hiddenSize <= 2^40, both far from overflow
+  // except for absurd capacities; check anyway.
+  uint64_t hiddenBytes;
+  if (__builtin_mul_overflow(uint64_t(numTokens),
+                             uint64_t(m.hiddenSize) * kActivationBytes,
+                             &hiddenBytes) ||
+      hiddenBytes > SIZE_MAX)
+    return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
+                         std::to_string(numTokens) +
+                             " tokens of hidden state overflow the address "
+                             "space");
+  if (session.hidden.size() < hiddenBytes &&
+      !session.hidden.allocate(hiddenBytes))
+    return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
+                         "cannot allocate " + std::to_string(hiddenBytes) +
+                             " bytes of hidden state");
+
+  attn_call call = {};
+  call.weights = model.table.data();
+  call.tokens = tokens;
+  call.num_tokens = numTokens;
+  call.position = session.position;
+  call.k_cache = session.kCache.data();
+  call.v_cache = session.vCache.data();
+  call.cache_capacity = session.capacity;
+  call.output = session.hidden.data();
+  if (int32_t rc = model.prefill(&call))
+    return Status::error(ATTN_ERROR_KERNEL, "attn_prefill of '" + model.path +
+                                                "' returned " +
+                                                std::to_string(rc));
+
+  if (logits) {
+    bool all = flags & ATTN_PREFILL_ALL_LOGITS;
+    attn_call head = call;
+    head.tokens = nullptr;
+    head.num_tokens = all ? numTokens : 1;
+    head.input = static_cast<const char *>(session.hidden.data()) +
+                 (all ? 0 : (numTokens - 1) * m.hiddenSize * kActivationBytes);
+    head.output = logits;
+    if (int32_t rc = model.logits(&head))
+      return Status::error(ATTN_ERROR_KERNEL, "attn_logits of '" + model.path +
+                                                  "' returned " +
+                                                  std::to_string(rc));
+  }
+  // Only now are the tokens part of the sequence: after a failure the
+  // positions written stay beyond `position` and are overwritten later.
+  session.position += numTokens;
+  return Status::success();
+}
+
+} // namespace attn::rt

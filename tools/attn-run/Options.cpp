@@ -1,0 +1,217 @@
+//===- Options.cpp - attn-run's command line ------------------------------===//
+//
+// A small parser of its own: attn-run must not link LLVM for cl::opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace attn::run {
+
+const char kUsage[] = R"(usage:
+  attn-run MODEL.so --weights PATH --tokens ID,ID,... [options]
+  attn-run MODEL.so --init-random-weights DIR [--dtype f32|f16|bf16] [--seed S]
+
+Runs a model library written by attnc through the runtime, or writes random
+weights for it (DIR/model.safetensors: normal(0, 0.02), norm weights ones).
+
+  --weights PATH        a .safetensors file, a directory, or a sharded
+                        model.safetensors.index.json
+  --tokens LIST         prompt token ids, comma-separated
+  -n N                  tokens to generate (default 16; 0: the prompt only)
+  --capacity C          KV-cache positions (default: prompt + N)
+  --temperature T       0 (default) decodes greedily; > 0 samples
+  --top-k K             sample among the K most likely tokens (0: all)
+  --top-p P             sample from the nucleus of mass P, in (0, 1]
+  --seed S              seed of the sampler or of the random weights (0)
+  --dump-logits FILE    write the logits of every prompt position as a
+                        float32 .npy array of shape [tokens, vocab]
+  --init-random-weights DIR
+  --dtype T             element type of the random weights (f32)
+  -h, --help            show this text
+)";
+
+namespace {
+
+bool parseInt(const std::string &flag, const std::string &text, int64_t min,
+              int64_t &result, std::string &error) {
+  errno = 0;
+  char *end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno == ERANGE) {
+    error = flag + ": '" + text + "' is not an integer";
+    return false;
+  }
+  if (value < min) {
+    error = flag + ": " + text + " is below " + std::to_string(min);
+    return false;
+  }
+  result = value;
+  return true;
+}
+
+bool parseFloat(const std::string &flag, const std::string &text, float &result,
+                std::string &error) {
+  char *end = nullptr;
+  float value = std::strtof(text.c_str(), &end);
+  if (text.empty() || *end || !std::isfinite(value)) {
+    error = flag + ": '" + text + "' is not a finite number";
+    return false;
+  }
+  result = value;
+  return true;
+}
+
+bool parseTokens(const std::string &text, std::vector<int32_t> &tokens,
+                 std::string &error) {
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma - start);
+    int64_t value;
+    if (!parseInt("--tokens", item, INT32_MIN, value, error) ||
+        value > INT32_MAX) {
+      error = "--tokens: item " + std::to_string(tokens.size()) + " ('" + item +
+              "') is not a 32-bit integer";
+      return false;
+    }
+    tokens.push_back(int32_t(value));
+    if (comma == std::string::npos)
+      return true;
+    start = comma + 1;
+  }
+}
+
+} // namespace
+
+bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      options.help = true;
+      return true;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      positional.push_back(arg);
+      continue;
+    }
+    std::string flag = arg, value;
+    bool hasValue = false;
+    if (size_t eq = arg.find('=');
+        arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      hasValue = true;
+    }
+    auto next = [&]() {
+      if (hasValue)
+        return true;
+      if (i + 1 >= argc) {
+        error = flag + " needs a value";
+        return false;
+      }
+      value = argv[++i];
+      return true;
+    };
+    int64_t number;
+    if (flag == "--weights") {
+      if (!next())
+        return false;
+      options.weights = value;
+    } else if (flag == "--tokens") {
+      if (!next() || !parseTokens(value, options.tokens, error))
+        return false;
+      options.hasTokens = true;
+    } else if (flag == "-n") {
+      if (!next() || !parseInt(flag, value, 0, options.generate, error))
+        return false;
+    } else if (flag == "--capacity") {
+      if (!next() || !parseInt(flag, value, 1, options.capacity, error))
+        return false;
+    } else if (flag == "--temperature") {
+      if (!next() ||
+          !parseFloat(flag, value, options.sampler.temperature, error))
+        return false;
+      if (options.sampler.temperature < 0) {
+        error = "--temperature: " + value + " is negative";
+        return false;
+      }
+    } else if (flag == "--top-k") {
+      if (!next() || !parseInt(flag, value, 0, options.sampler.topK, error))
+        return false;
+    } else if (flag == "--top-p") {
+      if (!next() || !parseFloat(flag, value, options.sampler.topP, error))
+        return false;
+      if (!(options.sampler.topP > 0 && options.sampler.topP <= 1)) {
+        error = "--top-p: " + value + " is not in (0, 1]";
+        return false;
+      }
+    } else if (flag == "--seed") {
+      if (!next() || !parseInt(flag, value, 0, number, error))
+        return false;
+      options.seed = options.sampler.seed = uint64_t(number);
+      options.hasSeed = true;
+    } else if (flag == "--dump-logits") {
+      if (!next())
+        return false;
+      options.dumpLogits = value;
+    } else if (flag == "--init-random-weights") {
+      if (!next())
+        return false;
+      options.initRandomWeights = value;
+    } else if (flag == "--dtype") {
+      if (!next())
+        return false;
+      std::optional<rt::DType> dtype = rt::parseDType(value);
+      if (!dtype) {
+        error = "--dtype: '" + value + "' is not one of f32, f16, bf16";
+        return false;
+      }
+      options.dtype = *dtype;
+      options.hasDType = true;
+    } else {
+      error = "unknown option '" + arg + "'";
+      return false;
+    }
+    if (!error.empty())
+      return false;
+  }
+
+  if (positional.size() != 1) {
+    error = positional.empty()
+                ? "no model library given"
+                : "one model library expected, got '" + positional[1] + "' too";
+    return false;
+  }
+  options.model = positional[0];
+  if (!options.initRandomWeights.empty()) {
+    if (!options.weights.empty() || options.hasTokens ||
+        !options.dumpLogits.empty()) {
+      error = "--init-random-weights writes weights; it takes no --weights, "
+              "--tokens or --dump-logits";
+      return false;
+    }
+    return true;
+  }
+  if (options.hasDType) {
+    error = "--dtype only applies to --init-random-weights";
+    return false;
+  }
+  if (options.weights.empty()) {
+    error = "--weights is required to run a model";
+    return false;
+  }
+  if (!options.hasTokens) {
+    error = "--tokens is required to run a model";
+    return false;
+  }
+  return true;
+}
+
+} // namespace attn::run
