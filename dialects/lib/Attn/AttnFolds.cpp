@@ -19,9 +19,10 @@ OpFoldResult SinusoidalPEOp::fold(FoldAdaptor) {
   if (!elementType)
     return {};
   int64_t positions = type.getDimSize(0), columns = type.getDimSize(1);
-  // Large tables are cheaper to compute than to store in the binary.
+  // Large tables are cheaper to compute than to store in the binary. The
+  // bound is checked by division: positions * columns may overflow.
   constexpr int64_t kMaxFoldedElements = 1 << 20;
-  if (positions * columns > kMaxFoldedElements)
+  if (columns <= 0 || positions > kMaxFoldedElements / columns)
     return {};
   double base = getBase().convertToDouble();
   SmallVector<APFloat> values;

@@ -179,6 +179,8 @@ LogicalResult RopeOp::verify() {
   int64_t headDim = input.getDimSize(2);
   if (ShapedType::isDynamic(headDim))
     return emitOpError("head_dim (dimension 2) must be static");
+  if (headDim <= 0)
+    return emitOpError() << "head_dim must be positive, got " << headDim;
   if (headDim % 2 != 0)
     return emitOpError() << "head_dim must be even for the rotate-half "
                             "layout, got "
@@ -197,6 +199,25 @@ LogicalResult RopeOp::verify() {
                            << value->convertToDouble();
     return success();
   };
+  if (std::optional<int64_t> maxPositions = getMaxPositionEmbeddings())
+    if (*maxPositions <= 0)
+      return emitOpError() << "'max_position_embeddings' must be positive, got "
+                           << *maxPositions;
+  // A parameter that the scaling kind ignores is a sign that the config was
+  // misread; refusing it beats silently computing another model.
+  // max_position_embeddings is a property of the model, not of the scaling,
+  // and may accompany any kind.
+  if (getScaling() == RopeScalingKind::linear ||
+      getScaling() == RopeScalingKind::dynamic)
+    for (auto [name, present] :
+         {std::pair<StringRef, bool>{"low_freq_factor",
+                                     static_cast<bool>(getLowFreqFactorAttr())},
+          {"high_freq_factor", static_cast<bool>(getHighFreqFactorAttr())},
+          {"original_max_position_embeddings",
+           static_cast<bool>(getOriginalMaxPositionEmbeddingsAttr())}})
+      if (present)
+        return emitOpError() << "scaling '" << stringifyEnum(getScaling())
+                             << "' does not use '" << name << "'";
   switch (getScaling()) {
   case RopeScalingKind::none:
     if (getFactor() || getLowFreqFactor() || getHighFreqFactor() ||
@@ -258,7 +279,11 @@ LogicalResult AttentionOp::verify() {
   if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(kvHeads) ||
       ShapedType::isDynamic(value.getDimSize(1)))
     return emitOpError("head counts (dimension 1) must be static");
-  if (kvHeads <= 0 || heads % kvHeads != 0)
+  if (heads <= 0 || kvHeads <= 0)
+    return emitOpError() << "head counts must be positive, got " << heads
+                         << " query heads and " << kvHeads
+                         << " key/value heads";
+  if (heads % kvHeads != 0)
     return emitOpError() << "query heads (" << heads
                          << ") must be a multiple of key/value heads ("
                          << kvHeads << ")";
@@ -304,6 +329,27 @@ LogicalResult AttentionOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+/// The element-wise ops do not broadcast, not even a static size against a
+/// dynamic one: their assembly prints a single type for every operand.
+static LogicalResult verifyIdenticalTypes(Operation *op) {
+  Type resultType = op->getResult(0).getType();
+  for (auto [index, operand] : llvm::enumerate(op->getOperands()))
+    if (operand.getType() != resultType)
+      return op->emitOpError()
+             << "operand #" << index << " type " << operand.getType()
+             << " differs from result type " << resultType
+             << "; element-wise ops do not broadcast";
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyIdenticalTypes(*this); }
+LogicalResult MulOp::verify() { return verifyIdenticalTypes(*this); }
+LogicalResult SiLUOp::verify() { return verifyIdenticalTypes(*this); }
 
 //===----------------------------------------------------------------------===//
 // SinusoidalPEOp

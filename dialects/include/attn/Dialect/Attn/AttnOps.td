@@ -162,6 +162,11 @@ def Attn_RopeOp : Attn_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
       `factor`, those shorter than `.../ high_freq_factor` are kept, and
       those in between are interpolated smoothly.
 
+    A parameter that the kind does not use is rejected (a misread config
+    would otherwise compute another model silently); only
+    `max_position_embeddings`, a property of the model, may accompany any
+    kind.
+
     ```mlir
     %r = attn.rope %q, %offset {theta = 5.0e+05 : f64,
         scaling = #attn<rope_scaling llama3>, factor = 8.0 : f64,
@@ -235,6 +240,10 @@ class Attn_ElementwiseBinaryOp<string mnemonic, string formula>
   let arguments = (ins Attn_FloatTensor:$lhs, Attn_FloatTensor:$rhs);
   let results = (outs Attn_FloatTensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+  // SameOperandsAndResultType accepts a static and a dynamic size side by
+  // side; the assembly format prints one type, so the verifier asks for
+  // identical types.
+  let hasVerifier = 1;
 }
 
 def Attn_AddOp : Attn_ElementwiseBinaryOp<"add", "lhs + rhs">;
@@ -249,6 +258,7 @@ def Attn_SiLUOp : Attn_Op<"silu", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins Attn_FloatTensor:$input);
   let results = (outs Attn_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -262,7 +272,10 @@ def Attn_SinusoidalPEOp : Attn_Op<"sinusoidal_pe", [Pure]> {
     `PE[pos, 2i+1] = cos(pos / base^(2i/d))` for positions `0..seq-1` and
     `d` columns (`base` defaults to 10000, as in "Attention Is All You Need").
     A dynamic number of positions is given by the `length` operand; with a
-    static shape the op folds to a constant.
+    static shape the op folds to a constant (up to 2^20 elements: larger
+    tables are cheaper to compute than to store in the binary). A `length`
+    that is a non-negative constant canonicalises to the static op followed
+    by a `tensor.cast` back to the dynamic type, which then folds.
 
     ```mlir
     %pe = attn.sinusoidal_pe : tensor<16x10xf32>
@@ -275,6 +288,7 @@ def Attn_SinusoidalPEOp : Attn_Op<"sinusoidal_pe", [Pure]> {
   let assemblyFormat = "($length^)? attr-dict `:` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 #endif // ATTN_DIALECT_ATTN_ATTNOPS_TD
