@@ -2,7 +2,9 @@
 
 #include "attn/Compiler/Registration.h"
 
+#include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/AttnDialect.h"
+#include "attn/Pipelines/CPUPipeline.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -15,4 +17,8 @@ void mlir::attn::registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void mlir::attn::registerAllPasses() { mlir::registerAllPasses(); }
+void mlir::attn::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerAttnConversionPasses();
+  registerCPUPipeline();
+}
