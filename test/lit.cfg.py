@@ -27,3 +27,12 @@ llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=True)
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = ["attn-opt", "attnc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The real tokenizers in ../shared/tokenizers: tests that read them say
+# `REQUIRES: shared-tokenizers` and are reported UNSUPPORTED where absent.
+config.environment["ATTN_SHARED_DIR"] = config.attn_shared_dir
+config.substitutions.append(("%attn_shared_dir", config.attn_shared_dir))
+if all(os.path.isfile(os.path.join(config.attn_shared_dir, "tokenizers",
+                                   family, "tokenizer.json"))
+       for family in ("llama-2", "llama-3")):
+    config.available_features.add("shared-tokenizers")

@@ -6,6 +6,7 @@
 
 #include "Options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -14,16 +15,31 @@
 namespace attn::run {
 
 const char kUsage[] = R"(usage:
+  attn-run MODEL.so --weights PATH --tokenizer DIR --prompt TEXT [options]
   attn-run MODEL.so --weights PATH --tokens ID,ID,... [options]
   attn-run MODEL.so --init-random-weights DIR [--dtype f32|f16|bf16] [--seed S]
+  attn-run --tokenizer DIR --tokenize TEXT [--add-bos | --no-bos] [--chat]
+  attn-run --tokenizer DIR --detokenize ID,ID,... [--special]
 
 Runs a model library written by attnc through the runtime, or writes random
-weights for it (DIR/model.safetensors: normal(0, 0.02), norm weights ones).
+weights for it (DIR/model.safetensors: normal(0, 0.02), norm weights ones),
+or checks a tokenizer on its own. See docs/attn-run.md.
 
   --weights PATH        a .safetensors file, a directory, or a sharded
                         model.safetensors.index.json
-  --tokens LIST         prompt token ids, comma-separated
-  -n N                  tokens to generate (default 16; 0: the prompt only)
+  --tokenizer DIR       the folder of tokenizer.json (and tokenizer_config.json)
+  --prompt TEXT         encode TEXT, generate, and stream the text to stdout;
+                        stops at end-of-generation tokens (EOS, <|eot_id|>)
+  --chat                wrap the prompt (or the text of --tokenize) in Llama
+                        3's chat format: a user turn and the assistant's
+                        header, for instruct models
+  --add-bos, --no-bos   start the prompt with BOS, or add no special tokens
+                        (default: --prompt and --chat add BOS once;
+                        --tokenize adds what tokenizer_config.json asks for)
+  --tokens LIST         prompt token ids, comma-separated; with --tokenizer
+                        the output is text, else the generated ids
+  -n N                  tokens to generate at most (default 16; 0: the prompt
+                        only)
   --capacity C          KV-cache positions (default: prompt + N)
   --temperature T       0 (default) decodes greedily; > 0 samples
   --top-k K             sample among the K most likely tokens (0: all)
@@ -33,6 +49,9 @@ weights for it (DIR/model.safetensors: normal(0, 0.02), norm weights ones).
                         float32 .npy array of shape [tokens, vocab]
   --init-random-weights DIR
   --dtype T             element type of the random weights (f32)
+  --tokenize TEXT       print the ids of TEXT, comma-separated
+  --detokenize LIST     print the text of comma-separated ids
+  --special             with --detokenize: keep special tokens (<s>, ...)
   -h, --help            show this text
 )";
 
@@ -67,16 +86,15 @@ bool parseFloat(const std::string &flag, const std::string &text, float &result,
   return true;
 }
 
-bool parseTokens(const std::string &text, std::vector<int32_t> &tokens,
-                 std::string &error) {
+bool parseTokens(const std::string &flag, const std::string &text,
+                 std::vector<int32_t> &tokens, std::string &error) {
   size_t start = 0;
   while (true) {
     size_t comma = text.find(',', start);
     std::string item = text.substr(start, comma - start);
     int64_t value;
-    if (!parseInt("--tokens", item, INT32_MIN, value, error) ||
-        value > INT32_MAX) {
-      error = "--tokens: item " + std::to_string(tokens.size()) + " ('" + item +
+    if (!parseInt(flag, item, INT32_MIN, value, error) || value > INT32_MAX) {
+      error = flag + ": item " + std::to_string(tokens.size()) + " ('" + item +
               "') is not a 32-bit integer";
       return false;
     }
@@ -87,10 +105,83 @@ bool parseTokens(const std::string &text, std::vector<int32_t> &tokens,
   }
 }
 
+bool given(const std::vector<std::string> &flags, const char *flag) {
+  return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
+/// Checks --tokenize and --detokenize, which run no model.
+bool validateTokenizerMode(Options &options,
+                           const std::vector<std::string> &positional,
+                           const std::vector<std::string> &flags,
+                           std::string &error) {
+  if (options.hasTokenize && options.hasDetokenize) {
+    error = "--tokenize and --detokenize cannot be combined";
+    return false;
+  }
+  std::string mode = options.hasTokenize ? "--tokenize" : "--detokenize";
+  if (options.tokenizer.empty()) {
+    error = mode + " needs --tokenizer DIR";
+    return false;
+  }
+  if (!positional.empty()) {
+    error = mode + " runs no model; got model library '" + positional[0] + "'";
+    return false;
+  }
+  for (const std::string &flag : flags) {
+    if (flag == "--tokenizer" || flag == mode)
+      continue;
+    bool applies =
+        options.hasTokenize
+            ? flag == "--add-bos" || flag == "--no-bos" || flag == "--chat"
+            : flag == "--special";
+    if (!applies) {
+      error = mode + " runs no model; it takes no " + flag;
+      return false;
+    }
+  }
+  options.mode = options.hasTokenize ? Mode::Tokenize : Mode::Detokenize;
+  return true;
+}
+
+/// Checks the options of a model run.
+bool validateGenerateMode(const Options &options,
+                          const std::vector<std::string> &flags,
+                          std::string &error) {
+  if (options.weights.empty()) {
+    error = "--weights is required to run a model";
+    return false;
+  }
+  if (options.hasPrompt && options.hasTokens) {
+    error = "--prompt and --tokens cannot be combined";
+    return false;
+  }
+  if (!options.hasPrompt && !options.hasTokens) {
+    error = "--tokens or --prompt is required to run a model";
+    return false;
+  }
+  if (options.hasPrompt && options.tokenizer.empty()) {
+    error = "--prompt needs --tokenizer DIR";
+    return false;
+  }
+  if (options.chat && !options.hasPrompt) {
+    error = "--chat needs --prompt";
+    return false;
+  }
+  for (const char *flag : {"--add-bos", "--no-bos"})
+    if (given(flags, flag) && !options.hasPrompt) {
+      error = std::string(flag) + " applies to --prompt and --tokenize; "
+                                  "--tokens are used as given";
+      return false;
+    }
+  return true;
+}
+
 } // namespace
 
 bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   std::vector<std::string> positional;
+  /// Every flag seen, so that conflicts can be named.
+  std::vector<std::string> flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -119,13 +210,18 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       value = argv[++i];
       return true;
     };
+    auto noValue = [&]() {
+      if (hasValue)
+        error = flag + " takes no value";
+      return !hasValue;
+    };
     int64_t number;
     if (flag == "--weights") {
       if (!next())
         return false;
       options.weights = value;
     } else if (flag == "--tokens") {
-      if (!next() || !parseTokens(value, options.tokens, error))
+      if (!next() || !parseTokens(flag, value, options.tokens, error))
         return false;
       options.hasTokens = true;
     } else if (flag == "-n") {
@@ -175,14 +271,56 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       }
       options.dtype = *dtype;
       options.hasDType = true;
+    } else if (flag == "--tokenizer") {
+      if (!next())
+        return false;
+      options.tokenizer = value;
+    } else if (flag == "--prompt") {
+      if (!next())
+        return false;
+      options.prompt = value;
+      options.hasPrompt = true;
+    } else if (flag == "--tokenize") {
+      if (!next())
+        return false;
+      options.tokenizeText = value;
+      options.hasTokenize = true;
+    } else if (flag == "--detokenize") {
+      if (!next() || !parseTokens(flag, value, options.detokenizeIds, error))
+        return false;
+      options.hasDetokenize = true;
+    } else if (flag == "--chat") {
+      if (!noValue())
+        return false;
+      options.chat = true;
+    } else if (flag == "--special") {
+      if (!noValue())
+        return false;
+      options.showSpecial = true;
+    } else if (flag == "--add-bos" || flag == "--no-bos") {
+      if (!noValue())
+        return false;
+      const char *other = flag == "--add-bos" ? "--no-bos" : "--add-bos";
+      if (given(flags, other)) {
+        error = "--add-bos and --no-bos cannot be combined";
+        return false;
+      }
+      options.bos = flag == "--add-bos" ? BosChoice::Add : BosChoice::None;
     } else {
       error = "unknown option '" + arg + "'";
       return false;
     }
     if (!error.empty())
       return false;
+    flags.push_back(flag);
   }
 
+  if (options.hasTokenize || options.hasDetokenize)
+    return validateTokenizerMode(options, positional, flags, error);
+  if (options.showSpecial) {
+    error = "--special only applies to --detokenize";
+    return false;
+  }
   if (positional.size() != 1) {
     error = positional.empty()
                 ? "no model library given"
@@ -191,27 +329,20 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
   }
   options.model = positional[0];
   if (!options.initRandomWeights.empty()) {
-    if (!options.weights.empty() || options.hasTokens ||
-        !options.dumpLogits.empty()) {
+    if (!options.weights.empty() || options.hasTokens || options.hasPrompt ||
+        !options.tokenizer.empty() || !options.dumpLogits.empty()) {
       error = "--init-random-weights writes weights; it takes no --weights, "
-              "--tokens or --dump-logits";
+              "--tokens, --prompt, --tokenizer or --dump-logits";
       return false;
     }
+    options.mode = Mode::InitRandomWeights;
     return true;
   }
   if (options.hasDType) {
     error = "--dtype only applies to --init-random-weights";
     return false;
   }
-  if (options.weights.empty()) {
-    error = "--weights is required to run a model";
-    return false;
-  }
-  if (!options.hasTokens) {
-    error = "--tokens is required to run a model";
-    return false;
-  }
-  return true;
+  return validateGenerateMode(options, flags, error);
 }
 
 } // namespace attn::run

@@ -12,8 +12,30 @@
 
 namespace attn::run {
 
+/// What attn-run was asked to do.
+enum class Mode {
+  /// Run a model: prefill the prompt, then generate.
+  Generate,
+  /// Write random weights for a model library.
+  InitRandomWeights,
+  /// Print the ids of a text; no model.
+  Tokenize,
+  /// Print the text of ids; no model.
+  Detokenize,
+};
+
+/// Whether the prompt starts with BOS.
+enum class BosChoice {
+  /// --tokenize: what the tokenizer's configuration adds; generation: BOS
+  /// once, which Llama models expect.
+  Default,
+  Add,
+  None,
+};
+
 struct Options {
   bool help = false;
+  Mode mode = Mode::Generate;
   std::string model;
   std::string weights;
   std::vector<int32_t> tokens;
@@ -28,6 +50,18 @@ struct Options {
   bool hasDType = false;
   uint64_t seed = 0;
   bool hasSeed = false;
+
+  /// Text generation and the tokenizer on its own.
+  std::string tokenizer;
+  std::string prompt;
+  bool hasPrompt = false;
+  bool chat = false;
+  std::string tokenizeText;
+  bool hasTokenize = false;
+  std::vector<int32_t> detokenizeIds;
+  bool hasDetokenize = false;
+  bool showSpecial = false;
+  BosChoice bos = BosChoice::Default;
 };
 
 /// Parses argv; on a usage error returns false with `error` set.
