@@ -43,5 +43,25 @@ attn_build() {
   cmake --build "$ATTN_BUILD" -j "$jobs"
 }
 
+# A sanitizer tree beside the main one (docs/security.md): the same sources
+# configured with extra options, in which only the named targets are built,
+# so the MLIR compiler is never built instrumented. Used by test.sh.
+#   attn_build_sanitized DIR "CMAKE OPTIONS" TARGET...
+attn_build_sanitized() {
+  local dir="$1" options="$2"
+  shift 2
+  export CCACHE_BASEDIR="$ATTN_ROOT"
+  if [ ! -f "$dir/build.ninja" ]; then
+    # shellcheck disable=SC2086 # the options are several words on purpose
+    cmake -G Ninja -S "$ATTN_ROOT" -B "$dir" \
+      -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+      -DLLVM_USE_LINKER=lld \
+      -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+      -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit $options
+  fi
+  cmake --build "$dir" -j "$(nproc)" --target "$@"
+}
+
 attn_install_packages
 attn_build

@@ -12,8 +12,9 @@ config.suffixes = [".mlir", ".test", ".json"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 
-# Unit/ has its own configuration (GoogleTest format); Inputs/ hold data.
-config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
+# Unit/ (GoogleTest format) and Fuzz/ (fuzzers, only in a sanitizer tree)
+# have their own configurations; Inputs/ hold data.
+config.excludes = ["Inputs", "Unit", "Fuzz", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))

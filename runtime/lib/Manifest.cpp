@@ -13,6 +13,17 @@ namespace attn::rt {
 
 using json = nlohmann::json;
 
+/// A JSON value for a message. Containers are named, not printed: printing
+/// recurses once per level of nesting, which a broken manifest could make
+/// deep enough to overflow the stack.
+static std::string describeValue(const json &value) {
+  if (value.is_array())
+    return "an array";
+  if (value.is_object())
+    return "an object";
+  return value.dump();
+}
+
 /// Bounds that no real model reaches; they keep products of sizes far from
 /// overflow and reject manifests that would make the runtime allocate
 /// absurdly.
@@ -38,7 +49,7 @@ public:
     const json &value = object[key];
     if (!value.is_number_integer() || value.get<int64_t>() < 1 ||
         value.get<int64_t>() > limit)
-      return error(where + "'" + key + "' is " + value.dump() +
+      return error(where + "'" + key + "' is " + describeValue(value) +
                    "; expected an integer in [1, " + std::to_string(limit) +
                    "]");
     result = value.get<int64_t>();
@@ -144,7 +155,7 @@ Status parseManifest(const std::string &text, const std::string &origin,
     for (const json &dim : entry["shape"]) {
       if (!dim.is_number_integer() || dim.get<int64_t>() < 1 ||
           dim.get<int64_t>() > kMaxExtent)
-        return reader.error(where + "shape entry " + dim.dump() +
+        return reader.error(where + "shape entry " + describeValue(dim) +
                             " is not a positive integer");
       weight.shape.push_back(dim.get<int64_t>());
       if (__builtin_mul_overflow(elements, weight.shape.back(), &elements) ||

@@ -47,6 +47,17 @@ static bool readNonNegative(const json &value, uint64_t &result) {
   return true;
 }
 
+/// A JSON value for a message. Containers are named, not printed: printing
+/// recurses once per level of nesting, and a header may nest arrays
+/// millions deep.
+static std::string describeValue(const json &value) {
+  if (value.is_array())
+    return "an array";
+  if (value.is_object())
+    return "an object";
+  return value.dump();
+}
+
 static Status formatError(const std::string &path, const std::string &what) {
   return Status::error(ATTN_ERROR_WEIGHTS_FORMAT, path + ": " + what);
 }
@@ -109,9 +120,9 @@ Status SafeTensorsFile::open(const std::string &path,
     for (const json &dim : entry["shape"]) {
       uint64_t extent;
       if (!readNonNegative(dim, extent) || extent > uint64_t(INT64_MAX))
-        return formatError(path, where + " has shape " + dim.dump() +
-                                     " entry that is not a non-negative "
-                                     "integer");
+        return formatError(path, where + " has shape entry " +
+                                     describeValue(dim) +
+                                     " that is not a non-negative integer");
       info.shape.push_back(int64_t(extent));
       overflow |= __builtin_mul_overflow(elements, extent, &elements);
     }

@@ -9,11 +9,23 @@
 #include "Model.h"
 
 #include <cstring>
+#include <unistd.h>
 
 namespace attn::rt {
 
 /// Activations and logits cross the ABI as f32 (docs/abi.md).
 static constexpr size_t kActivationBytes = sizeof(float);
+
+/// The machine's RAM in bytes, or 0 when the system does not say.
+static uint64_t physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return 0;
+  uint64_t bytes;
+  if (__builtin_mul_overflow(uint64_t(pages), uint64_t(pageSize), &bytes))
+    return UINT64_MAX;
+  return bytes;
+}
 
 Status createSession(attn_model &model, int64_t capacity,
                      std::unique_ptr<attn_session> &result) {
@@ -48,6 +60,17 @@ Status createSession(attn_model &model, int64_t capacity,
     return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
                          "a KV cache of capacity " + std::to_string(capacity) +
                              " does not fit in the address space");
+  // The caches are zeroed below, which touches every page: a cache larger
+  // than the machine would not fail here but get the process killed, or
+  // swap it to a halt, once the kernel's overcommit has granted it.
+  uint64_t physical = physicalMemoryBytes();
+  if (physical && bytes > physical / 2)
+    return Status::error(
+        ATTN_ERROR_OUT_OF_MEMORY,
+        "cannot allocate two KV-cache buffers of " + std::to_string(bytes) +
+            " bytes (capacity " + std::to_string(capacity) +
+            "): together more than the machine's " + std::to_string(physical) +
+            " bytes of physical memory");
   auto session = std::make_unique<attn_session>();
   session->model = &model;
   session->capacity = capacity;

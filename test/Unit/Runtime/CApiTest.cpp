@@ -301,6 +301,12 @@ TEST(CApi, CacheSizeErrors) {
             ATTN_ERROR_OUT_OF_MEMORY);
   EXPECT_MESSAGE("cannot allocate two KV-cache buffers of 4611686018427387904 "
                  "bytes");
+  // 4 TiB: an allocation the kernel may well grant (overcommit), which would
+  // then be killed while zeroing. It is refused before allocating.
+  EXPECT_EQ(attn_session_create(model, 1, &session), ATTN_ERROR_OUT_OF_MEMORY);
+  EXPECT_MESSAGE("cannot allocate two KV-cache buffers of 4398046511104 bytes "
+                 "(capacity 1): together more than the machine's ");
+  EXPECT_MESSAGE(" bytes of physical memory");
   EXPECT_EQ(session, nullptr);
   attn_model_close(model);
 }

@@ -119,6 +119,29 @@ TEST(Manifest, BadWeights) {
   doc["weights"][0]["shape"] = {10, 0};
   expectError(doc, "weights[0] ('model.embed_tokens.weight') shape entry 0 "
                    "is not a positive integer");
+  // Printing a nested value recursed once per level (found with the
+  // safetensors reader's twin of this message). The text is spliced
+  // together, since dumping such a document would recurse as deep.
+  {
+    constexpr size_t kDepth = 1000000;
+    doc = goodManifest();
+    doc["weights"][0]["shape"] = "NESTED";
+    std::string text = doc.dump();
+    text.replace(text.find("\"NESTED\""), 8,
+                 "[" + std::string(kDepth, '[') + std::string(kDepth, ']') +
+                     "]");
+    Manifest m;
+    Status status = parseManifest(text, "lib.so", m);
+    EXPECT_EQ(status.code(), ATTN_ERROR_MANIFEST);
+    EXPECT_NE(status.message().find("weights[0] ('model.embed_tokens.weight') "
+                                    "shape entry an array is not a positive "
+                                    "integer"),
+              std::string::npos)
+        << status.message().substr(0, 200);
+  }
+  doc = goodManifest();
+  doc["vocab_size"] = json::object({{"a", 1}});
+  expectError(doc, "'vocab_size' is an object; expected an integer");
   doc = goodManifest();
   doc["weights"][0]["shape"] = json::array();
   expectError(doc, "has no non-empty 'shape' array");

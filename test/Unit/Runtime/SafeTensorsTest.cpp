@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <unistd.h>
 
 using namespace attn::rt;
 using namespace attn::rt::test;
@@ -84,6 +85,48 @@ TEST(SafeTensors, HeaderLongerThanFile) {
   bytes[0] = '\xff';
   bytes[1] = '\xff';
   expectFormatError(bytes, "header length 65535 exceeds");
+}
+
+// A header length claiming gigabytes is refused from the file size alone,
+// before anything is read or allocated for the header.
+TEST(SafeTensors, HeaderClaimsGigabytes) {
+  std::string bytes = safetensorsBytes(kGoodHeader, goodData());
+  const uint64_t claimed = uint64_t(3) << 30;
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = char((claimed >> (8 * i)) & 0xff);
+  expectFormatError(bytes, "header length 3221225472 exceeds the");
+}
+
+// A file really that large (sparse, so the test writes nothing) still gets
+// no header parse of gigabytes: the header is capped at 100 MiB.
+TEST(SafeTensors, HeaderOverTheLimit) {
+  ScratchDir dir;
+  std::string path = dir.file("t.safetensors");
+  const uint64_t claimed = uint64_t(3) << 30;
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    length[i] = char((claimed >> (8 * i)) & 0xff);
+  writeBytes(path, length + "{");
+  ASSERT_EQ(truncate(path.c_str(), off_t(8 + claimed)), 0);
+  std::unique_ptr<SafeTensorsFile> file;
+  Status status = SafeTensorsFile::open(path, file);
+  EXPECT_EQ(status.code(), ATTN_ERROR_WEIGHTS_FORMAT);
+  EXPECT_NE(status.message().find("header length 3221225472 is over the 100 "
+                                  "MiB limit"),
+            std::string::npos)
+      << status.message();
+}
+
+// Found by attn-safetensors-fuzzer: the message printed the shape entry,
+// and printing recursed once per level of nesting until the stack overflowed.
+TEST(SafeTensors, DeeplyNestedShapeEntry) {
+  constexpr size_t kDepth = 1000000;
+  std::string header = R"({"a": {"dtype": "F32", "shape": [)" +
+                       std::string(kDepth, '[') + std::string(kDepth, ']') +
+                       R"(], "data_offsets": [0, 0]}})";
+  expectFormatError(safetensorsBytes(header, ""),
+                    "tensor 'a' has shape entry an array that is not a "
+                    "non-negative integer");
 }
 
 TEST(SafeTensors, TruncatedData) {
