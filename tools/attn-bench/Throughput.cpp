@@ -1,0 +1,76 @@
+//===- Throughput.cpp - The pp and tg tests of llama-bench ----------------===//
+
+#include "Throughput.h"
+
+#include "attn/Runtime/Random.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace attn::bench {
+
+namespace {
+
+/// Runs the test once; `seconds` is its duration.
+attn_status runOnce(attn_session *session, TestKind kind,
+                    const std::vector<int32_t> &tokens, int64_t count,
+                    std::vector<float> &logits, double &seconds) {
+  attn_status status = attn_session_reset(session);
+  if (status != ATTN_OK)
+    return status;
+  auto start = std::chrono::steady_clock::now();
+  if (kind == TestKind::Prompt) {
+    status =
+        attn_session_prefill(session, tokens.data(), count, 0, logits.data());
+  } else {
+    for (int64_t i = 0; i < count && status == ATTN_OK; ++i)
+      status = attn_session_decode(session, tokens[i], logits.data());
+  }
+  seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return status;
+}
+
+} // namespace
+
+std::string TestResult::name() const {
+  return (kind == TestKind::Prompt ? "pp" : "tg") + std::to_string(tokens);
+}
+
+attn_status runTest(attn_session *session, int64_t vocab, TestKind kind,
+                    int64_t tokens, int64_t repetitions, TestResult &result) {
+  result = TestResult();
+  result.kind = kind;
+  result.tokens = tokens;
+  rt::Random random(kind == TestKind::Prompt ? 1 : 2);
+  std::vector<int32_t> ids(tokens);
+  for (int32_t &id : ids)
+    id = int32_t(random.next() % uint64_t(vocab));
+  std::vector<float> logits(vocab);
+
+  double seconds = 0;
+  attn_status status =
+      runOnce(session, kind, ids, kind == TestKind::Prompt ? tokens : 1, logits,
+              seconds);
+  for (int64_t rep = 0; rep < repetitions && status == ATTN_OK; ++rep) {
+    status = runOnce(session, kind, ids, tokens, logits, seconds);
+    result.rates.push_back(double(tokens) / std::max(seconds, 1e-12));
+  }
+  if (status != ATTN_OK)
+    return status;
+
+  for (double rate : result.rates)
+    result.mean += rate;
+  result.mean /= double(result.rates.size());
+  if (result.rates.size() > 1) {
+    double squares = 0;
+    for (double rate : result.rates)
+      squares += (rate - result.mean) * (rate - result.mean);
+    result.stddev = std::sqrt(squares / double(result.rates.size() - 1));
+  }
+  return ATTN_OK;
+}
+
+} // namespace attn::bench
