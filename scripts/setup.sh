@@ -8,7 +8,7 @@ ATTN_BUILD="${ATTN_BUILD:-$ATTN_ROOT/build}"
 
 ATTN_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-  libclang-rt-22-dev nlohmann-json3-dev libgtest-dev cmake ninja-build ccache
+  libclang-rt-22-dev libomp-22-dev nlohmann-json3-dev libgtest-dev cmake ninja-build ccache
   python3
 )
 

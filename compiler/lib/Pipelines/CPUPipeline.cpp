@@ -3,6 +3,7 @@
 #include "attn/Pipelines/CPUPipeline.h"
 
 #include "attn/Conversion/Passes.h"
+#include "attn/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -10,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -73,8 +75,22 @@ static void addBufferization(OpPassManager &pm) {
   addCleanup(pm);
 }
 
-static void addLowerToLLVM(OpPassManager &pm) {
+static void addLowerToLLVM(OpPassManager &pm,
+                           const CPUPipelineOptions &options) {
+  // The parallel loops become OpenMP worksharing loops: libomp's team runs
+  // them, sized by OMP_NUM_THREADS (all cores by default).
+  if (options.parallel) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createInlineAllocaFreeScopesPass());
+  } else {
+    pm.addPass(createParallelForToNestedForsPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
+  // vector.reduction of the matmul accumulators may be reassociated: the
+  // lanes are partial sums over k, whose order the kernel already changed.
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -83,6 +99,7 @@ static void addLowerToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   addCleanup(pm);
 }
@@ -91,6 +108,8 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
                                      const CPUPipelineOptions &options) {
   auto done = [&](CPUPhase phase) { return options.stopAfter == phase; };
 
+  if (options.tileAttention)
+    pm.addPass(createTileAttentionPass());
   pm.addPass(createConvertAttnToLinalgPass());
   // No CSE on tensors before bufferisation: merging two identical
   // `linalg.fill`s into one destination would force a copy for each user.
@@ -110,6 +129,12 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
     return;
 
   pm.addPass(createLowerStridedCopiesPass());
+  pm.addPass(createForallToParallelLoopPass());
+  if (options.vectorizeMatmuls) {
+    VectorizeMatmulPassOptions matmulOptions;
+    matmulOptions.vectorSize = options.vectorSize;
+    pm.addNestedPass<func::FuncOp>(createVectorizeMatmulPass(matmulOptions));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createLoopInvariantCodeMotionPass());
@@ -117,7 +142,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   if (done(CPUPhase::Loops))
     return;
 
-  addLowerToLLVM(pm);
+  addLowerToLLVM(pm, options);
 }
 
 namespace {
@@ -128,6 +153,23 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
       llvm::cl::desc("Last phase to run: linalg, abi, bufferized, loops or "
                      "llvm"),
       llvm::cl::init("llvm")};
+  Option<bool> vectorizeMatmuls{
+      *this, "vectorize-matmuls",
+      llvm::cl::desc(
+          "Tile and vectorise the matmuls (--attn-vectorize-matmul)"),
+      llvm::cl::init(true)};
+  Option<bool> tileAttention{
+      *this, "tile-attention",
+      llvm::cl::desc("FlashAttention-style attention (--attn-tile-attention)"),
+      llvm::cl::init(true)};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run parallel loops on OpenMP threads (else in sequence)"),
+      llvm::cl::init(true)};
+  Option<int64_t> vectorSize{
+      *this, "vector-size",
+      llvm::cl::desc("f32 lanes per vector in the vectorised kernels"),
+      llvm::cl::init(16)};
 };
 
 } // namespace
@@ -151,6 +193,10 @@ void mlir::attn::registerCPUPipeline() {
                               "bufferized, loops or llvm)");
         CPUPipelineOptions options;
         options.stopAfter = *phase;
+        options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
+        options.parallel = clOptions.parallel;
+        options.tileAttention = clOptions.tileAttention;
+        options.vectorSize = clOptions.vectorSize;
         populateCPUPipeline(pm, options);
         return success();
       },

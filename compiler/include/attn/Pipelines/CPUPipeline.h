@@ -39,6 +39,17 @@ std::optional<CPUPhase> parseCPUPhase(llvm::StringRef name);
 struct CPUPipelineOptions {
   /// The last phase to run.
   CPUPhase stopAfter = CPUPhase::LLVM;
+  /// Replace the x . W^T matmuls by tiled, vectorised, parallel loop nests
+  /// (--attn-vectorize-matmul).
+  bool vectorizeMatmuls = true;
+  /// Lower attention in blocks with an online softmax
+  /// (--attn-tile-attention) rather than one score matrix per head.
+  bool tileAttention = true;
+  /// f32 lanes per vector in the vectorised kernels (16 for AVX-512).
+  int64_t vectorSize = 16;
+  /// Lower parallel loops to OpenMP (the library then needs libomp); when
+  /// false they run in sequence on the calling thread.
+  bool parallel = true;
 };
 
 /// Adds the passes of the CPU pipeline, up to `options.stopAfter`, to `pm`

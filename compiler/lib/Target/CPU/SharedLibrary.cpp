@@ -3,7 +3,8 @@
 // The object is linked with the ld.lld that ships with LLVM (found next to
 // the LLVM tools this compiler was built with, else on PATH). The library
 // records libm and libc as dependencies, so that a runtime that does not
-// itself link libm can still dlopen it.
+// itself link libm can still dlopen it, and libomp when it has parallel
+// loops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,6 +94,10 @@ LogicalResult mlir::attn::compileToSharedLibrary(
                                    outputPath.str(), objectPath.str().str()};
   for (const std::string &path : librarySearchPaths())
     args.push_back("-L" + path);
+  // Parallel loops call libomp; the one of the LLVM this compiler was built
+  // with is found through the rpath. Serial libraries do not depend on it.
+  args.append({"-L" ATTN_LLVM_LIBRARY_DIR, "-rpath", ATTN_LLVM_LIBRARY_DIR,
+               "--as-needed", "-lomp", "--no-as-needed"});
   args.append({"-lm", "-lc"});
   SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath.str(),

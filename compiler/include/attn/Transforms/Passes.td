@@ -1,0 +1,90 @@
+//===- Passes.td - attn optimisation passes ----------------*- tablegen -*-===//
+//
+// The passes that make the lowered model fast on the host: tiled,
+// vectorised, multi-threaded matmuls and FlashAttention-style attention.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_TRANSFORMS_PASSES_TD
+#define ATTN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def VectorizeMatmulPass : Pass<"attn-vectorize-matmul"> {
+  let summary = "Tile, vectorise and parallelise x . W^T matmuls on buffers";
+  let description = [{
+    Replaces each `linalg.generic` on f32 buffers that computes
+    `C[m, n] += A[m, k] * B[n, k]` (the lowering of `attn.linear`, with the
+    weight in its checkpoint layout `[out, in]`) by a register-tiled loop
+    nest: an `scf.parallel` over blocks of `block-cols` output columns (so
+    that one block of weight rows stays in a core's L2 while every row of A
+    passes over it), and in it `tile-rows` x `tile-cols` output tiles whose
+    `tile-rows * tile-cols` accumulators are `vector<vector-size x f32>`
+    along `k`, reduced once at the end. The last partial vector of `k` is a
+    masked load; rows and columns that do not fill a tile use 1-row and
+    1-column tiles. Both operands are read along their contiguous dimension,
+    so no packing is needed and decode (one row) streams each weight row once.
+
+    Vector loads need a unit innermost stride: when the buffers' types do not
+    say so, the tiled nest runs under an `scf.if` on the runtime strides and
+    the original generic stays as the other branch. Other generics (other
+    maps, element types, bodies, tensors) are left alone.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Lanes of f32 per vector (16 for AVX-512, 8 for AVX2)">,
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
+           "Rows of A per register tile">,
+    Option<"tileCols", "tile-cols", "int64_t", /*default=*/"4",
+           "Rows of B (output columns) per register tile">,
+    Option<"blockCols", "block-cols", "int64_t", /*default=*/"64",
+           "Output columns per parallel task">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TileAttentionPass : Pass<"attn-tile-attention"> {
+  let summary = "Lower attn.attention FlashAttention-style: blocks of queries "
+                "against blocks of keys with an online softmax";
+  let description = [{
+    Rewrites `attn.attention` into an `scf.forall` over query heads (each
+    head on its own thread once lowered to OpenMP), a loop over blocks of
+    `query-block` queries and, inside it, a loop over blocks of `key-block`
+    keys that carries the running row maximum, the running sum of
+    exponentials and the unnormalised output, rescaling both by
+    `exp(m_old - m_new)` at each block. At most a `[query-block, key-block]`
+    tile of scores exists at a time, so memory is linear in the sequence
+    length. With a causal mask, key blocks after the block's last query are
+    skipped, and with a sliding window so are those before its reach. The
+    result is the same as `--attn-convert-to-linalg`'s lowering up to the
+    order of the sums. Attention whose query and key lengths are both static
+    and within one block is left for `--attn-convert-to-linalg`.
+  }];
+  let options = [
+    Option<"queryBlock", "query-block", "int64_t", /*default=*/"64",
+           "Queries per block">,
+    Option<"keyBlock", "key-block", "int64_t", /*default=*/"128",
+           "Keys per block">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def InlineAllocaFreeScopesPass : Pass<"attn-inline-alloca-free-scopes"> {
+  let summary = "Inline memref.alloca_scope regions that allocate nothing";
+  let description = [{
+    `--convert-scf-to-openmp` wraps every parallel loop body in a
+    `memref.alloca_scope`, whose region must stay a single block, so the
+    `scf` loops inside it cannot then be lowered to control flow. A scope
+    whose region holds no `memref.alloca` frees nothing on exit: its body is
+    moved in place of it. Scopes with allocas are kept.
+  }];
+}
+
+#endif // ATTN_TRANSFORMS_PASSES_TD

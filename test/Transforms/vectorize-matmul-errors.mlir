@@ -1,0 +1,6 @@
+// RUN: not attn-opt %s --attn-vectorize-matmul="tile-rows=0" 2>&1 | FileCheck %s
+
+// CHECK: attn-vectorize-matmul: vector-size, tile-rows, tile-cols and block-cols must be positive (got 16, 0, 4, 64)
+func.func @f() {
+  return
+}
