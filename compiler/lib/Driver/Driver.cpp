@@ -1,131 +1,254 @@
 //===- Driver.cpp - The attnc compiler driver -----------------------------===//
+//
+// config.json -> frontend -> CPU pipeline -> LLVM IR -> object -> model.so,
+// stopping wherever the options ask and writing what was asked for.
+//
+//===----------------------------------------------------------------------===//
 
 #include "attn/Driver/Driver.h"
 
+#include "PendingOutput.h"
+
 #include "attn/Compiler/Manifest.h"
+#include "attn/Compiler/Registration.h"
 #include "attn/Frontend/ConfigParser.h"
 #include "attn/Frontend/GraphBuilder.h"
 
-#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 
-#include "llvm/Support/CommandLine.h"
-#include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <chrono>
 
 using namespace mlir;
 using namespace mlir::attn;
 
 static constexpr llvm::StringLiteral kToolName = "attnc";
 
-/// Runs the passes between the frontend and `emit`. Today the graph is
-/// emitted as built; the pipeline exists so that the MLIR pass-manager
-/// options (--mlir-print-ir-after-all, --mlir-timing, ...) apply to every
-/// pass the backends add here.
-static LogicalResult runPipeline(ModuleOp module, EmitKind emit) {
-  PassManager pm(module->getName());
+namespace {
+
+/// Prints MLIR diagnostics in attnc's format. Every op carries the config
+/// file's location at line 0 (the graph has no finer source), so such a
+/// location is shown as just the file name.
+class DiagnosticPrinter {
+public:
+  DiagnosticPrinter(MLIRContext &context, llvm::raw_ostream &errs)
+      : errs(errs),
+        handler(&context, [this](Diagnostic &diag) { print(diag); }) {}
+
+private:
+  void print(Diagnostic &diag) {
+    llvm::raw_ostream &os = [&]() -> llvm::raw_ostream & {
+      switch (diag.getSeverity()) {
+      case DiagnosticSeverity::Error:
+        return llvm::WithColor::error(errs, kToolName);
+      case DiagnosticSeverity::Warning:
+        return llvm::WithColor::warning(errs, kToolName);
+      case DiagnosticSeverity::Note:
+        return llvm::WithColor::note(errs, kToolName);
+      case DiagnosticSeverity::Remark:
+        return llvm::WithColor::remark(errs, kToolName);
+      }
+      llvm_unreachable("unknown severity");
+    }();
+    Location loc = diag.getLocation();
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(loc)) {
+      os << fileLoc.getFilename().getValue();
+      if (fileLoc.getLine() != 0)
+        os << ":" << fileLoc.getLine() << ":" << fileLoc.getColumn();
+      os << ": ";
+    } else if (!isa<UnknownLoc>(loc)) {
+      os << loc << ": ";
+    }
+    os << diag.str() << "\n";
+    for (Diagnostic &note : diag.getNotes())
+      print(note);
+  }
+
+  llvm::raw_ostream &errs;
+  ScopedDiagnosticHandler handler;
+};
+
+/// With --verbose, one line per long phase: what ran and how long it took.
+class PhaseTimer {
+public:
+  PhaseTimer(bool enabled, llvm::raw_ostream &errs)
+      : enabled(enabled), errs(errs) {}
+
+  /// Announces `what` and starts its clock.
+  void start(const llvm::Twine &what) {
+    if (!enabled)
+      return;
+    current = what.str();
+    errs << kToolName << ": " << current << " ...\n";
+    begin = std::chrono::steady_clock::now();
+  }
+  /// Reports the time since the last start.
+  void stop() {
+    if (!enabled)
+      return;
+    std::chrono::duration<double> seconds =
+        std::chrono::steady_clock::now() - begin;
+    errs << llvm::formatv("{0}: {1}: {2:f2} s\n", kToolName, current,
+                          seconds.count());
+  }
+
+private:
+  bool enabled;
+  llvm::raw_ostream &errs;
+  std::string current;
+  std::chrono::steady_clock::time_point begin;
+};
+
+} // namespace
+
+static LogicalResult reportError(llvm::raw_ostream &errs,
+                                 const llvm::Twine &message) {
+  llvm::WithColor::error(errs, kToolName) << message << "\n";
+  return failure();
+}
+
+/// Applies --mlir-print-ir-after-all, --mlir-timing and the other MLIR
+/// pass-manager options when the caller registered them.
+static LogicalResult applyCommandLine(PassManager &pm,
+                                      const CompileOptions &options) {
+  if (!options.applyMLIRCommandLineOptions)
+    return success();
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   applyDefaultTimingPassManagerCLOptions(pm);
+  return success();
+}
+
+/// Runs the CPU pipeline up to `stopAfter`.
+static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
+                                    const CompileOptions &options) {
+  PassManager pm(module->getName());
+  if (failed(applyCommandLine(pm, options)))
+    return failure();
+  CPUPipelineOptions pipelineOptions;
+  pipelineOptions.stopAfter = stopAfter;
+  populateCPUPipeline(pm, pipelineOptions);
   return pm.run(module);
+}
+
+/// The human name of the CPU `options` select, for progress lines.
+static std::string cpuName(const CPUTargetOptions &options) {
+  if (options.cpu.empty() || options.cpu == "native")
+    return ("host CPU " + llvm::sys::getHostCPUName()).str();
+  return options.cpu;
+}
+
+static std::string printModule(ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os, OpPrintingFlags());
+  return text;
+}
+
+/// Lowers an LLVM-dialect module to LLVM IR, assembly or an object.
+static FailureOr<std::string> emitMachineOutput(ModuleOp module,
+                                                const CompileOptions &options) {
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  LogicalResult result = failure();
+  if (options.emit == EmitKind::Llvm)
+    result = emitLLVMIR(module, options.target, os);
+  else if (options.emit == EmitKind::Asm)
+    result = emitAssembly(module, options.target, os);
+  else
+    result = emitObject(module, options.target, os);
+  if (failed(result))
+    return failure();
+  return bytes;
 }
 
 LogicalResult mlir::attn::compile(const CompileOptions &options,
                                   MLIRContext &context,
                                   llvm::raw_ostream &errs) {
+  if (options.stopAfter && options.emit != EmitKind::Mlir)
+    return reportError(errs, "--compile-to prints MLIR; it cannot be "
+                             "combined with an --emit other than mlir");
+  if (options.emit == EmitKind::Library && options.outputPath == "-")
+    return reportError(errs, "a model library cannot be written to stdout; "
+                             "give -o a file name");
+
+  DiagnosticPrinter diagnostics(context, errs);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  PhaseTimer timer(options.verbose, errs);
+
   llvm::Expected<ParsedConfig> parsed = parseModelConfigFile(options.inputPath);
-  if (!parsed) {
-    llvm::WithColor::error(errs, kToolName)
-        << llvm::toString(parsed.takeError()) << "\n";
-    return failure();
-  }
+  if (!parsed)
+    return reportError(errs, llvm::toString(parsed.takeError()));
   for (const std::string &warning : parsed->warnings)
     llvm::WithColor::warning(errs, kToolName) << warning << "\n";
-
   Location loc = FileLineColLoc::get(&context, options.inputPath, 0, 0);
   OwningOpRef<ModuleOp> module = buildModelGraph(&context, parsed->config, loc);
-  if (!module) {
-    llvm::WithColor::error(errs, kToolName)
-        << "the graph built from " << options.inputPath
-        << " does not verify (a bug in attnc's frontend)\n";
-    return failure();
-  }
-  if (failed(runPipeline(*module, options.emit)))
-    return failure();
+  if (!module)
+    return reportError(errs, "the graph built from " + options.inputPath +
+                                 " does not verify (a bug in attnc's "
+                                 "frontend)");
 
-  if (options.emit == EmitKind::Library) {
-    llvm::WithColor::error(errs, kToolName)
-        << "emitting a model library is not yet supported: no backend has "
-           "landed; use --emit=mlir or --emit=manifest\n";
-    return failure();
-  }
+  std::string error;
+  std::unique_ptr<PendingOutput> output =
+      PendingOutput::reserve(options.outputPath, error);
+  if (!output)
+    return reportError(errs, error);
 
-  std::string text;
+  std::string bytes;
   if (options.emit == EmitKind::Manifest) {
-    text = buildManifestJson(*module);
-    if (text.empty())
+    bytes = buildManifestJson(*module);
+    if (bytes.empty())
       return failure();
+  } else if (options.emit == EmitKind::Mlir && !options.stopAfter) {
+    // The pass-manager options apply to the (empty) frontend pipeline too,
+    // so --mlir-print-ir-after-all behaves the same at every stop.
+    PassManager pm(module->getOperation()->getName());
+    if (failed(applyCommandLine(pm, options)) || failed(pm.run(*module)))
+      return failure();
+    bytes = printModule(*module);
+  } else {
+    CPUPhase stopAfter = options.stopAfter.value_or(CPUPhase::LLVM);
+    timer.start(
+        ("CPU pipeline to the " + stringifyCPUPhase(stopAfter) + " phase")
+            .str());
+    if (failed(runCPUPipeline(*module, stopAfter, options)))
+      return failure();
+    timer.stop();
+    if (options.emit == EmitKind::Mlir) {
+      bytes = printModule(*module);
+    } else if (options.emit == EmitKind::Library) {
+      timer.start("LLVM -O" + llvm::Twine(options.target.optLevel) +
+                  ", code generation for " + cpuName(options.target) +
+                  " and linking " + options.outputPath);
+      if (failed(compileToSharedLibrary(*module, options.target,
+                                        output->getTemporaryPath())))
+        return failure();
+      timer.stop();
+    } else {
+      timer.start("LLVM -O" + llvm::Twine(options.target.optLevel) +
+                  " and code generation for " + cpuName(options.target));
+      FailureOr<std::string> machineOutput =
+          emitMachineOutput(*module, options);
+      if (failed(machineOutput))
+        return failure();
+      bytes = std::move(*machineOutput);
+      timer.stop();
+    }
   }
 
-  std::string openError;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(options.outputPath, &openError);
-  if (!output) {
-    llvm::WithColor::error(errs, kToolName) << openError << "\n";
-    return failure();
-  }
-  if (options.emit == EmitKind::Mlir)
-    module->print(output->os(), OpPrintingFlags());
-  else
-    output->os() << text;
-  output->keep();
+  if (options.emit != EmitKind::Library && failed(output->write(bytes, error)))
+    return reportError(errs, error);
+  if (failed(output->commit(error)))
+    return reportError(errs, error);
   return success();
-}
-
-int mlir::attn::attncMain(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerAsmPrinterCLOptions();
-  registerDefaultTimingManagerCLOptions();
-
-  llvm::cl::OptionCategory category("attnc options");
-  llvm::cl::opt<std::string> input(llvm::cl::Positional, llvm::cl::Required,
-                                   llvm::cl::desc("<config.json>"),
-                                   llvm::cl::cat(category));
-  llvm::cl::opt<std::string> output(
-      "o",
-      llvm::cl::desc("Output file (default: model.so for a library, stdout "
-                     "otherwise; '-' is stdout)"),
-      llvm::cl::value_desc("file"), llvm::cl::init(""),
-      llvm::cl::cat(category));
-  llvm::cl::opt<EmitKind> emit(
-      "emit", llvm::cl::desc("What to write"),
-      llvm::cl::values(
-          clEnumValN(EmitKind::Mlir, "mlir", "the attn graph as MLIR text"),
-          clEnumValN(EmitKind::Manifest, "manifest",
-                     "the manifest JSON (config echo, ABI version, weights)"),
-          clEnumValN(EmitKind::Library, "library",
-                     "a model library for the runtime (default; not yet "
-                     "supported)")),
-      llvm::cl::init(EmitKind::Library), llvm::cl::cat(category));
-
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv,
-      "attnc: compiles a Hugging Face config.json of the Llama family "
-      "(llama, mistral, qwen2) into a model library\n");
-
-  CompileOptions options;
-  options.inputPath = input;
-  options.emit = emit;
-  options.outputPath =
-      output.empty() ? defaultOutputPath(emit).str() : output.getValue();
-
-  MLIRContext context;
-  return succeeded(compile(options, context, llvm::errs())) ? 0 : 1;
 }

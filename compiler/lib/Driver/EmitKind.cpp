@@ -15,7 +15,10 @@ bool mlir::attn::isTextOutput(EmitKind kind) {
   switch (kind) {
   case EmitKind::Mlir:
   case EmitKind::Manifest:
+  case EmitKind::Llvm:
+  case EmitKind::Asm:
     return true;
+  case EmitKind::Obj:
   case EmitKind::Library:
     return false;
   }

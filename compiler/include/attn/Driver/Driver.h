@@ -1,7 +1,7 @@
 //===- Driver.h - The attnc compiler driver ---------------------*- C++ -*-===//
 //
 // Everything attnc does, as a library: tools/attnc is a one-line main over
-// attncMain, and tests can run the pipeline without a process.
+// attncMain, and tests can compile models without starting a process.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,11 +9,14 @@
 #define ATTN_DRIVER_DRIVER_H
 
 #include "attn/Driver/EmitKind.h"
+#include "attn/Pipelines/CPUPipeline.h"
+#include "attn/Target/CPU/CPUTarget.h"
 
 #include "mlir/Support/LLVM.h"
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir {
@@ -23,15 +26,27 @@ namespace attn {
 struct CompileOptions {
   /// The config.json to compile (`-` reads stdin).
   std::string inputPath;
-  /// Where the result goes (`-` is stdout).
+  /// Where the result goes (`-` is stdout; not for a library).
   std::string outputPath;
   EmitKind emit = EmitKind::Library;
+  /// Only with `emit == EmitKind::Mlir`: the CPU phase after which the IR is
+  /// printed (--compile-to). None prints the graph the frontend builds.
+  std::optional<CPUPhase> stopAfter;
+  /// CPU, features, optimisation level and linker for llvm, asm, obj and
+  /// library outputs.
+  CPUTargetOptions target;
+  /// Print a line with the time taken by each long phase on the error stream.
+  bool verbose = false;
+  /// Apply MLIR's pass-manager command-line options (--mlir-print-ir-*,
+  /// --mlir-timing, ...) to the pipeline. Only for callers that registered
+  /// them, as attncMain does; applying unregistered options fails.
+  bool applyMLIRCommandLineOptions = false;
 };
 
 /// Compiles `options.inputPath` up to `options.emit` and writes the result.
-/// Errors are printed to `errs` as `attnc: error: ...`; MLIR diagnostics go
-/// through `context`'s handlers. Honours the MLIR pass-manager, context and
-/// printer command-line options when they are registered.
+/// Errors, including MLIR diagnostics, are printed to `errs` as
+/// `attnc: error: ...`. The output appears at its path only when complete:
+/// after a failure no file (and no partial file) is left there.
 LogicalResult compile(const CompileOptions &options, MLIRContext &context,
                       llvm::raw_ostream &errs);
 

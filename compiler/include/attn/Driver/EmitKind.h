@@ -1,9 +1,7 @@
 //===- EmitKind.h - What attnc writes ---------------------------*- C++ -*-===//
 //
-// The phases of the pipeline at which attnc can stop and write its result,
-// in pipeline order, as in IREE's --compile-to: every stage can be inspected
-// from the command line. The CPU backend inserts `Llvm`, `Asm` and `Obj`
-// between `Manifest` and `Library`.
+// The kinds of result attnc can write, in pipeline order, as in IREE's
+// --compile-to: every stage can be inspected from the command line.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,10 +14,17 @@ namespace mlir {
 namespace attn {
 
 enum class EmitKind {
-  /// The attn graph the frontend builds, as MLIR text.
+  /// MLIR text: the attn graph the frontend builds, or the IR after the CPU
+  /// phase named by --compile-to.
   Mlir,
   /// The manifest JSON that travels into the library (docs/abi.md).
   Manifest,
+  /// The optimised LLVM IR of the model, as text.
+  Llvm,
+  /// The assembly for the chosen CPU.
+  Asm,
+  /// A relocatable object for the chosen CPU.
+  Obj,
   /// The model library the runtime loads (the default).
   Library,
 };
