@@ -5,6 +5,7 @@
 #include "attn/Pipelines/CPUPipeline.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -68,10 +69,13 @@ mlir::attn::createCPUTargetMachine(ModuleOp module,
 
 /// Whether every op is already in the LLVM dialect (or is the module).
 static bool isInLLVMDialect(ModuleOp module) {
+  // OpenMP ops (the parallel loops) stay as they are after the pipeline:
+  // they translate to LLVM IR directly.
   return !module
               .walk([](Operation *op) {
                 return isa<ModuleOp>(op) ||
-                               isa<LLVM::LLVMDialect>(op->getDialect())
+                               isa<LLVM::LLVMDialect, omp::OpenMPDialect>(
+                                   op->getDialect())
                            ? WalkResult::advance()
                            : WalkResult::interrupt();
               })
