@@ -4,6 +4,9 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/AttnDialect.h"
+#include "attn/GPU/CUDAPipeline.h"
+#include "attn/GPU/CUDATarget.h"
+#include "attn/GPU/Passes.h"
 #include "attn/Pipelines/CPUPipeline.h"
 #include "attn/Transforms/Passes.h"
 
@@ -16,6 +19,7 @@ void mlir::attn::registerAllDialects(DialectRegistry &registry) {
   registry.insert<AttnDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  registerCUDATranslations(registry);
 }
 
 void mlir::attn::registerAllPasses() {
@@ -23,4 +27,6 @@ void mlir::attn::registerAllPasses() {
   registerAttnConversionPasses();
   registerAttnTransformsPasses();
   registerCPUPipeline();
+  registerAttnGPUPasses();
+  registerCUDAPipeline();
 }

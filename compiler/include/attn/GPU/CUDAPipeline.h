@@ -1,0 +1,86 @@
+//===- CUDAPipeline.h - From the attn graph to kernels and host code -*- C++
+//-*-===//
+//
+// The CUDA pipeline as a list of phases, like the CPU pipeline
+// (attn/Pipelines/CPUPipeline.h): the same attn -> linalg lowering, weight
+// table and C entry points, then the loop nests become kernels in
+// gpu.modules, the kernels NVVM and PTX (or cubins), and the host code the
+// LLVM dialect with calls to the mgpu* launch functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_GPU_CUDAPIPELINE_H
+#define ATTN_GPU_CUDAPIPELINE_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+namespace attn {
+
+/// The phases of the CUDA pipeline, in order.
+enum class CUDAPhase {
+  /// attn ops lowered to linalg/tensor/arith/math/scf, canonicalised.
+  Linalg,
+  /// attn.weight read from the weight table; the C entry points added; the
+  /// manifest names the target.
+  ABI,
+  /// Tensors bufferised (caches in place), deallocations inserted.
+  Bufferized,
+  /// Every loop nest a gpu.launch, outlined into gpu.modules; shared memory
+  /// checked against the architecture.
+  Kernels,
+  /// Kernels in the NVVM and LLVM dialects, with an NVVM target attribute.
+  NVVM,
+  /// Kernels serialised (gpu.binary), host code in the LLVM dialect.
+  LLVM,
+};
+
+/// The phase's name on the command line ("linalg", "abi", ...).
+llvm::StringRef stringifyCUDAPhase(CUDAPhase phase);
+/// The phase named `name`, if there is one.
+std::optional<CUDAPhase> parseCUDAPhase(llvm::StringRef name);
+
+/// What `gpu-module-to-binary` embeds.
+enum class CUDABinaryFormat {
+  /// PTX text, compiled by the driver when the library is loaded (runs on
+  /// the chosen architecture and every later one).
+  PTX,
+  /// A cubin assembled by ptxas (runs only on the chosen architecture's
+  /// major version, loads without JIT).
+  Cubin,
+};
+
+struct CUDAPipelineOptions {
+  /// The last phase to run.
+  CUDAPhase stopAfter = CUDAPhase::LLVM;
+  /// The architecture: sm_80, sm_86, sm_89 or sm_90.
+  std::string arch = "sm_90";
+  /// Threads per block of the element-wise and loop-nest kernels.
+  int64_t blockSize = 256;
+  /// NVPTX optimisation level, 0 to 3.
+  unsigned optLevel = 3;
+  CUDABinaryFormat format = CUDABinaryFormat::PTX;
+  /// The CUDA toolkit (for ptxas); empty lets MLIR look in its default
+  /// place and on PATH.
+  std::string toolkitPath;
+};
+
+/// Adds the passes of the CUDA pipeline, up to `options.stopAfter`, to `pm`
+/// (which runs on a builtin.module). `options.arch` must be known to
+/// lookupCUDAArch; the pass that uses it reports an unknown one.
+void populateCUDAPipeline(OpPassManager &pm,
+                          const CUDAPipelineOptions &options);
+
+/// Registers `--attn-cuda-pipeline` (options `stop-after=<phase>`,
+/// `cuda-arch=sm_XX`, `format=ptx|cubin`, `block-size=N`).
+void registerCUDAPipeline();
+
+} // namespace attn
+} // namespace mlir
+
+#endif // ATTN_GPU_CUDAPIPELINE_H

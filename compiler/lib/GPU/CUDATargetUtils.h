@@ -1,0 +1,44 @@
+//===- CUDATargetUtils.h - Shared steps of the CUDA target -----*- C++ -*-===//
+
+#ifndef ATTN_LIB_GPU_CUDATARGETUTILS_H
+#define ATTN_LIB_GPU_CUDATARGETUTILS_H
+
+#include "attn/GPU/CUDAPipeline.h"
+#include "attn/GPU/CUDATarget.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
+
+namespace mlir {
+namespace attn {
+
+/// The pipeline options `options` stand for, stopping after `stopAfter`:
+/// the kernel format resolved (Auto to Cubin where ptxas is found) and the
+/// toolkit set to the one holding that ptxas. Emits an error and returns
+/// failure for an unknown architecture or a cubin without ptxas.
+FailureOr<CUDAPipelineOptions>
+resolvePipelineOptions(ModuleOp module, const CUDATargetOptions &options,
+                       CUDAPhase stopAfter);
+
+/// Runs the CUDA pipeline of `options` on `module` up to `stopAfter`.
+LogicalResult runCUDAPipeline(ModuleOp module,
+                              const CUDAPipelineOptions &options);
+
+/// The host side of `module` (at the `llvm` phase) as optimised LLVM IR for
+/// the host, every symbol but the ABI ones internal. Emits an error and
+/// returns null on failure.
+std::unique_ptr<llvm::Module>
+translateHostToLLVMIR(ModuleOp module, const CUDATargetOptions &options,
+                      llvm::LLVMContext &context);
+
+/// A position-independent object of `llvmModule` for the host.
+LogicalResult emitHostObject(ModuleOp module, llvm::Module &llvmModule,
+                             const CUDATargetOptions &options,
+                             llvm::raw_ostream &os);
+
+} // namespace attn
+} // namespace mlir
+
+#endif // ATTN_LIB_GPU_CUDATARGETUTILS_H

@@ -1,0 +1,187 @@
+//===- CUDAWrappers.cpp - The launch functions of CUDA model libraries ----===//
+//
+// MLIR's gpu-to-llvm lowering turns kernel launches into calls to `mgpu*`
+// functions (their signatures are those of MLIR's CudaRuntimeWrappers.cpp),
+// and memref allocations on the host into `_mlir_memref_to_llvm_alloc` /
+// `_free` (--finalize-memref-to-llvm with generic functions). This file
+// implements them on the driver that CUDADriver.cpp loads at run time, and is
+// linked, with hidden symbols, into every model library attnc builds for
+// CUDA (docs/abi.md, "CUDA model libraries").
+//
+// Errors cannot be returned through these signatures, so the first one a
+// thread meets is kept until `attn_cuda_take_error`, which the entry points
+// call last and whose value they return. Nothing here aborts or prints: a
+// library loaded where there is no driver fails its calls with a status.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CUDADriver.h"
+
+#include <atomic>
+#include <cstdint>
+#include <stdlib.h>
+#include <string.h>
+
+using namespace attn::cuda;
+
+namespace {
+
+/// The first error of the calling thread since it last took it.
+thread_local CUresult threadError = kSuccess;
+/// The first error of a kernel-module load: those run in the library's
+/// constructors, on whichever thread called dlopen.
+std::atomic<CUresult> loadError{kSuccess};
+
+void record(CUresult status) {
+  if (status != kSuccess && threadError == kSuccess)
+    threadError = status;
+}
+
+/// The driver with device 0's context current, or null after recording an
+/// error.
+const Driver *ready() {
+  char ignored[8];
+  if (!currentContext(ignored, sizeof(ignored))) {
+    record(kErrorNotInitialized);
+    return nullptr;
+  }
+  return driver();
+}
+
+/// Host allocations carry a header that says where they came from, so that
+/// they are freed the same way whether or not the driver was there.
+constexpr size_t kHeader = 64;
+constexpr uint64_t kManaged = 0x6d616e61676564ull, kHeap = 0x68656170ull;
+
+} // namespace
+
+extern "C" {
+
+int32_t attn_cuda_take_error(void) {
+  CUresult status = threadError;
+  threadError = kSuccess;
+  if (status == kSuccess)
+    status = loadError.load();
+  return status;
+}
+
+CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
+  const Driver *d = ready();
+  CUmodule module = nullptr;
+  CUresult status = d ? d->moduleLoadData(&module, data) : kErrorNotInitialized;
+  if (status != kSuccess) {
+    CUresult expected = kSuccess;
+    loadError.compare_exchange_strong(expected, status);
+    return nullptr;
+  }
+  return module;
+}
+
+CUmodule mgpuModuleLoadJIT(void *data, int optLevel) {
+  const Driver *d = ready();
+  CUmodule module = nullptr;
+  CUresult status = kErrorNotInitialized;
+  if (d) {
+    // CU_JIT_OPTIMIZATION_LEVEL.
+    int options[] = {7};
+    void *values[] = {reinterpret_cast<void *>(
+        static_cast<intptr_t>(optLevel < 0   ? 0
+                              : optLevel > 4 ? 4
+                                             : optLevel))};
+    status = d->moduleLoadDataEx(&module, data, 1, options, values);
+  }
+  if (status != kSuccess) {
+    CUresult expected = kSuccess;
+    loadError.compare_exchange_strong(expected, status);
+    return nullptr;
+  }
+  return module;
+}
+
+void mgpuModuleUnload(CUmodule module) {
+  if (const Driver *d = module ? driver() : nullptr)
+    d->moduleUnload(module);
+}
+
+CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
+  const Driver *d = module ? ready() : nullptr;
+  CUfunction function = nullptr;
+  record(d ? d->moduleGetFunction(&function, module, name)
+           : kErrorNotInitialized);
+  return function;
+}
+
+CUstream mgpuStreamCreate() {
+  const Driver *d = ready();
+  CUstream stream = nullptr;
+  // CU_STREAM_NON_BLOCKING: independent of other sessions' legacy streams.
+  if (d)
+    record(d->streamCreate(&stream, 1));
+  return stream;
+}
+
+void mgpuStreamDestroy(CUstream stream) {
+  if (const Driver *d = stream ? driver() : nullptr)
+    record(d->streamDestroy(stream));
+}
+
+void mgpuStreamSynchronize(CUstream stream) {
+  if (const Driver *d = stream ? driver() : nullptr)
+    record(d->streamSynchronize(stream));
+}
+
+void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
+                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
+                      intptr_t blockZ, int32_t sharedBytes, CUstream stream,
+                      void **params, void **extra, size_t /*paramsCount*/) {
+  // After an error, later kernels would read what the failed one did not
+  // write; the call is failing anyway.
+  if (threadError != kSuccess)
+    return;
+  const Driver *d = function && stream ? ready() : nullptr;
+  if (!d) {
+    record(kErrorNotInitialized);
+    return;
+  }
+  // Dynamic shared memory over 48 KiB must be asked for.
+  if (sharedBytes > 48 * 1024)
+    record(d->funcSetAttribute(function, 8, sharedBytes));
+  record(d->launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                         sharedBytes, stream, params, extra));
+}
+
+void *_mlir_memref_to_llvm_alloc(size_t bytes) {
+  const Driver *d = ready();
+  CUdeviceptr base = 0;
+  uint64_t kind = kManaged;
+  // Managed memory (CU_MEM_ATTACH_GLOBAL), so that host bookkeeping and
+  // kernels can both reach it; the heap when there is no driver, so that
+  // the host code still runs (its launches fail and the call reports it).
+  CUresult status =
+      d ? d->memAllocManaged(&base, bytes + kHeader, 1) : kErrorNotInitialized;
+  if (status != kSuccess) {
+    record(status);
+    base = reinterpret_cast<CUdeviceptr>(malloc(bytes + kHeader));
+    kind = kHeap;
+    if (!base)
+      return nullptr;
+  }
+  memcpy(reinterpret_cast<void *>(base), &kind, sizeof(kind));
+  return reinterpret_cast<char *>(base) + kHeader;
+}
+
+void _mlir_memref_to_llvm_free(void *pointer) {
+  if (!pointer)
+    return;
+  char *base = static_cast<char *>(pointer) - kHeader;
+  uint64_t kind;
+  memcpy(&kind, base, sizeof(kind));
+  if (kind == kHeap) {
+    free(base);
+    return;
+  }
+  if (const Driver *d = driver())
+    record(d->memFree(reinterpret_cast<CUdeviceptr>(base)));
+}
+
+} // extern "C"
