@@ -137,6 +137,22 @@ attn_status attn_session_reset(attn_session *session) {
   return ATTN_OK;
 }
 
+attn_status attn_session_set_threads(attn_session *session, int32_t threads) {
+  if (!session)
+    return nullArgument("attn_session_set_threads", "session");
+  if (threads < 0)
+    return report(Status::error(
+        ATTN_ERROR_INVALID_ARGUMENT,
+        "attn_session_set_threads: threads is " + std::to_string(threads) +
+            "; expected 0 (the default) or a positive count"));
+  session->threads = threads;
+  return ATTN_OK;
+}
+
+int32_t attn_session_threads(const attn_session *session) {
+  return session ? session->threads : 0;
+}
+
 int64_t attn_session_position(const attn_session *session) {
   return session ? session->position : 0;
 }

@@ -5,24 +5,14 @@
 #include "attn/Runtime/SafeTensors.h"
 #include "attn/abi.h"
 
-#include <nlohmann/json.hpp>
+#include "attn/Support/Json.h"
 
 #include <set>
 
 namespace attn::rt {
 
-using json = nlohmann::json;
-
-/// A JSON value for a message. Containers are named, not printed: printing
-/// recurses once per level of nesting, which a broken manifest could make
-/// deep enough to overflow the stack.
-static std::string describeValue(const json &value) {
-  if (value.is_array())
-    return "an array";
-  if (value.is_object())
-    return "an object";
-  return value.dump();
-}
+using json = support::Json;
+using support::describeJson;
 
 /// Bounds that no real model reaches; they keep products of sizes far from
 /// overflow and reject manifests that would make the runtime allocate
@@ -49,7 +39,7 @@ public:
     const json &value = object[key];
     if (!value.is_number_integer() || value.get<int64_t>() < 1 ||
         value.get<int64_t>() > limit)
-      return error(where + "'" + key + "' is " + describeValue(value) +
+      return error(where + "'" + key + "' is " + describeJson(value) +
                    "; expected an integer in [1, " + std::to_string(limit) +
                    "]");
     result = value.get<int64_t>();
@@ -75,6 +65,27 @@ public:
     return Status::success();
   }
 
+  /// A "layout" object: {"kind": "panel", "width": w}, w dividing the
+  /// first of two dimensions (docs/abi.md, "Repacking").
+  Status layout(const json &value, const std::string &where,
+                ManifestWeight &weight) const {
+    std::string at = where + "layout ";
+    if (!value.is_object())
+      return error(at + "is " + describeJson(value) + "; expected an object");
+    std::string kind;
+    ATTN_RETURN_IF_ERROR(string(value, "kind", at, kind));
+    if (kind != "panel")
+      return error(at + "kind '" + kind + "' is not 'panel'");
+    ATTN_RETURN_IF_ERROR(
+        positiveInt(value, "width", at, kMaxExtent, weight.panelWidth));
+    if (weight.shape.size() != 2 || weight.shape[0] % weight.panelWidth != 0)
+      return error(at + "width " + std::to_string(weight.panelWidth) +
+                   " does not divide the rows of shape " +
+                   formatShape(weight.shape) +
+                   " (a panel layout needs a 2-D shape)");
+    return Status::success();
+  }
+
 private:
   const std::string &origin;
 };
@@ -83,9 +94,11 @@ private:
 Status parseManifest(const std::string &text, const std::string &origin,
                      Manifest &result) {
   ManifestReader reader(origin);
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded())
-    return reader.error("not valid JSON");
+  json doc;
+  support::JsonSyntaxError syntax;
+  if (!support::parseJson(text, doc, syntax))
+    return reader.error("not valid JSON at " + syntax.lineAndColumn() + ": " +
+                        syntax.reason);
   if (!doc.is_object())
     return reader.error("not a JSON object");
 
@@ -155,7 +168,7 @@ Status parseManifest(const std::string &text, const std::string &origin,
     for (const json &dim : entry["shape"]) {
       if (!dim.is_number_integer() || dim.get<int64_t>() < 1 ||
           dim.get<int64_t>() > kMaxExtent)
-        return reader.error(where + "shape entry " + describeValue(dim) +
+        return reader.error(where + "shape entry " + describeJson(dim) +
                             " is not a positive integer");
       weight.shape.push_back(dim.get<int64_t>());
       if (__builtin_mul_overflow(elements, weight.shape.back(), &elements) ||
@@ -163,6 +176,8 @@ Status parseManifest(const std::string &text, const std::string &origin,
         return reader.error(where + "shape " + formatShape(weight.shape) +
                             " is too large");
     }
+    if (entry.contains("layout"))
+      ATTN_RETURN_IF_ERROR(reader.layout(entry["layout"], where, weight));
     m.weights.push_back(std::move(weight));
   }
   if (m.weights.empty())
@@ -175,7 +190,8 @@ std::vector<WeightSlot> Manifest::slots() const {
   std::vector<WeightSlot> result;
   for (const ManifestWeight &weight : weights) {
     if (!weight.perLayer) {
-      result.push_back({weight.name, weight.shape, weight.dtype});
+      result.push_back(
+          {weight.name, weight.shape, weight.dtype, weight.panelWidth});
       continue;
     }
     for (int64_t layer = 0; layer < numLayers; ++layer) {
@@ -183,7 +199,8 @@ std::vector<WeightSlot> Manifest::slots() const {
       size_t at;
       while ((at = name.find(kLayerPlaceholder)) != std::string::npos)
         name.replace(at, sizeof(kLayerPlaceholder) - 1, std::to_string(layer));
-      result.push_back({std::move(name), weight.shape, weight.dtype});
+      result.push_back(
+          {std::move(name), weight.shape, weight.dtype, weight.panelWidth});
     }
   }
   return result;

@@ -9,6 +9,8 @@
 #include "attn/Runtime/Status.h"
 #include "attn/abi.h"
 
+#include "ThreadCount.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ struct attn_model {
   attn::rt::Manifest manifest;
   attn_entry_fn prefill = nullptr;
   attn_entry_fn logits = nullptr;
+  /// The library's OpenMP runtime, for the sessions' thread counts.
+  attn::rt::OpenMPControl openmp;
 
   std::unique_ptr<attn::rt::WeightStore> weights;
   /// The weight table handed to compiled code, one pointer per slot.
@@ -35,6 +39,8 @@ struct attn_session {
   attn_model *model = nullptr;
   int64_t capacity = 0;
   int64_t position = 0;
+  /// Threads of each call (attn_session_set_threads); 0: the default.
+  int32_t threads = 0;
   attn::rt::AlignedBuffer kCache;
   attn::rt::AlignedBuffer vCache;
   /// Final-normed hidden states of the last prefill, [tokens, hidden] f32.

@@ -57,6 +57,11 @@ Status openModel(const std::string &path, std::unique_ptr<attn_model> &result) {
   ATTN_RETURN_IF_ERROR(lookup(*model, "attn_manifest", manifest));
   ATTN_RETURN_IF_ERROR(lookup(*model, "attn_prefill", model->prefill));
   ATTN_RETURN_IF_ERROR(lookup(*model, "attn_logits", model->logits));
+  // Optional: only libraries with parallel loops link an OpenMP runtime.
+  model->openmp.setNumThreads = reinterpret_cast<void (*)(int)>(
+      dlsym(model->handle, "omp_set_num_threads"));
+  model->openmp.getMaxThreads =
+      reinterpret_cast<int (*)()>(dlsym(model->handle, "omp_get_max_threads"));
   const char *text = manifest();
   if (!text)
     return Status::error(ATTN_ERROR_MANIFEST,

@@ -2,7 +2,7 @@
 
 #include "attn/Runtime/SafeTensors.h"
 
-#include <nlohmann/json.hpp>
+#include "attn/Support/Json.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +13,8 @@
 
 namespace attn::rt {
 
-using json = nlohmann::json;
+using json = support::Json;
+using support::describeJson;
 
 /// The Rust reference implementation refuses larger headers too; a bigger
 /// one is a corrupt length, not a real model.
@@ -47,17 +48,6 @@ static bool readNonNegative(const json &value, uint64_t &result) {
   return true;
 }
 
-/// A JSON value for a message. Containers are named, not printed: printing
-/// recurses once per level of nesting, and a header may nest arrays
-/// millions deep.
-static std::string describeValue(const json &value) {
-  if (value.is_array())
-    return "an array";
-  if (value.is_object())
-    return "an object";
-  return value.dump();
-}
-
 static Status formatError(const std::string &path, const std::string &what) {
   return Status::error(ATTN_ERROR_WEIGHTS_FORMAT, path + ": " + what);
 }
@@ -84,10 +74,11 @@ Status SafeTensorsFile::open(const std::string &path,
     return formatError(path, "header length " + std::to_string(headerSize) +
                                  " is over the 100 MiB limit");
   const char *headerText = reinterpret_cast<const char *>(bytes + 8);
-  json header = json::parse(headerText, headerText + headerSize, nullptr,
-                            /*allow_exceptions=*/false);
-  if (header.is_discarded())
-    return formatError(path, "header is not valid JSON");
+  json header;
+  if (support::JsonSyntaxError syntax; !support::parseJson(
+          std::string_view(headerText, headerSize), header, syntax))
+    return formatError(path, "header is not valid JSON at " +
+                                 syntax.lineAndColumn() + ": " + syntax.reason);
   if (!header.is_object())
     return formatError(path, "header is not a JSON object");
 
@@ -121,7 +112,7 @@ Status SafeTensorsFile::open(const std::string &path,
       uint64_t extent;
       if (!readNonNegative(dim, extent) || extent > uint64_t(INT64_MAX))
         return formatError(path, where + " has shape entry " +
-                                     describeValue(dim) +
+                                     describeJson(dim) +
                                      " that is not a non-negative integer");
       info.shape.push_back(int64_t(extent));
       overflow |= __builtin_mul_overflow(elements, extent, &elements);
@@ -217,8 +208,13 @@ Status WeightStore::openIndex(const std::string &indexPath) {
   std::unique_ptr<MappedFile> indexFile;
   ATTN_RETURN_IF_ERROR(MappedFile::open(indexPath, indexFile));
   const char *text = reinterpret_cast<const char *>(indexFile->data());
-  json index = json::parse(text, text + indexFile->size(), nullptr, false);
-  if (index.is_discarded() || !index.is_object())
+  json index;
+  if (support::JsonSyntaxError syntax; !support::parseJson(
+          std::string_view(text, indexFile->size()), index, syntax))
+    return formatError(indexPath, "not valid JSON at " +
+                                      syntax.lineAndColumn() + ": " +
+                                      syntax.reason);
+  if (!index.is_object())
     return formatError(indexPath, "not a JSON object");
   if (!index.contains("weight_map") || !index["weight_map"].is_object())
     return formatError(indexPath, "no 'weight_map' object");

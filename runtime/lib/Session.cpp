@@ -8,6 +8,7 @@
 
 #include "Model.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unistd.h>
 
@@ -38,19 +39,15 @@ Status createSession(attn_model &model, int64_t capacity,
     return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
                          "KV-cache capacity " + std::to_string(capacity) +
                              " is negative");
-  if (capacity == 0) {
-    if (m.maxPositionEmbeddings == 0)
-      return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
-                           "KV-cache capacity 0 asks for "
-                           "max_position_embeddings, which the model's "
-                           "config does not give; pass a capacity");
-    capacity = m.maxPositionEmbeddings;
-  }
-  if (m.maxPositionEmbeddings && capacity > m.maxPositionEmbeddings)
-    return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
-                         "KV-cache capacity " + std::to_string(capacity) +
-                             " exceeds the model's max_position_embeddings " +
-                             std::to_string(m.maxPositionEmbeddings));
+  // A capacity past max_position_embeddings is the caller's to choose, as in
+  // llama.cpp and transformers (dynamic NTK scaling acts only there). The
+  // default stays within it, and within ATTN_DEFAULT_CAPACITY: the whole
+  // context of a long-context model may not fit in memory.
+  if (capacity == 0)
+    capacity =
+        m.maxPositionEmbeddings
+            ? std::min<int64_t>(m.maxPositionEmbeddings, ATTN_DEFAULT_CAPACITY)
+            : ATTN_DEFAULT_CAPACITY;
   uint64_t bytes = 1;
   bool overflow = false;
   for (int64_t factor : {m.numLayers, capacity, m.numKVHeads, m.headDim,
@@ -148,6 +145,7 @@ Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
   call.v_cache = session.vCache.data();
   call.cache_capacity = session.capacity;
   call.output = session.hidden.data();
+  ThreadCountScope threads(model.openmp, session.threads);
   if (int32_t rc = model.prefill(&call))
     return Status::error(ATTN_ERROR_KERNEL, "attn_prefill of '" + model.path +
                                                 "' returned " +

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Model.h"
+#include "WeightRepacking.h"
 
 #include <cstdint>
 
@@ -40,7 +41,8 @@ static Status bindSlot(attn_model &model, const WeightSlot &slot,
                                 dtypeName(slot.dtype) + ")");
   size_t elements = tensor.byteSize / dtypeSize(*tensor.dtype);
   size_t alignment = dtypeSize(slot.dtype);
-  if (*tensor.dtype == slot.dtype &&
+  bool packed = slot.panelWidth > 0;
+  if (!packed && *tensor.dtype == slot.dtype &&
       reinterpret_cast<uintptr_t>(tensor.data) % alignment == 0) {
     pointer = tensor.data;
     return Status::success();
@@ -51,8 +53,26 @@ static Status bindSlot(attn_model &model, const WeightSlot &slot,
     return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
                          "cannot allocate " + std::to_string(bytes) +
                              " bytes to convert tensor '" + slot.name + "'");
-  convertElements(tensor.data, *tensor.dtype, copy.data(), slot.dtype,
-                  elements);
+  if (!packed) {
+    convertElements(tensor.data, *tensor.dtype, copy.data(), slot.dtype,
+                    elements);
+  } else {
+    // The manifest checked that the width divides the rows of a 2-D shape.
+    const void *rowMajor = tensor.data;
+    AlignedBuffer converted;
+    if (*tensor.dtype != slot.dtype) {
+      if (!converted.allocate(bytes))
+        return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
+                             "cannot allocate " + std::to_string(bytes) +
+                                 " bytes to convert tensor '" + slot.name +
+                                 "'");
+      convertElements(tensor.data, *tensor.dtype, converted.data(), slot.dtype,
+                      elements);
+      rowMajor = converted.data();
+    }
+    packPanels(rowMajor, copy.data(), dtypeSize(slot.dtype), slot.shape[0],
+               slot.shape[1], slot.panelWidth);
+  }
   pointer = copy.data();
   model.copiedBytes += bytes;
   model.copies.push_back(std::move(copy));

@@ -4,49 +4,13 @@
 
 namespace attn::tokenizer {
 
-namespace {
-/// Builds nothing; only remembers where and why parsing stopped.
-class ErrorFinder : public nlohmann::json_sax<Json> {
-public:
-  size_t position = 0;
-  std::string reason;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t &) override { return true; }
-  bool string(string_t &) override { return true; }
-  bool binary(binary_t &) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t &) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string &,
-                   const nlohmann::detail::exception &ex) override {
-    position = pos;
-    reason = ex.what();
-    return false;
-  }
-};
-} // namespace
-
 bool parseJson(std::string_view text, const std::string &name, Json &out,
                std::string &error) {
-  out = Json::parse(text.begin(), text.end(), nullptr,
-                    /*allow_exceptions=*/false);
-  if (!out.is_discarded())
+  support::JsonSyntaxError syntax;
+  if (support::parseJson(text, out, syntax))
     return true;
-  ErrorFinder finder;
-  Json::sax_parse(text.begin(), text.end(), &finder);
-  // nlohmann's reason repeats "[json.exception.parse_error.101] parse error
-  // at line 1, column 2:"; keep only what follows.
-  std::string reason = finder.reason;
-  if (size_t colon = reason.find(": "); colon != std::string::npos)
-    reason = reason.substr(colon + 2);
-  error = name + ": invalid JSON at byte " + std::to_string(finder.position) +
-          ": " + reason;
+  error = name + ": invalid JSON at byte " + std::to_string(syntax.offset + 1) +
+          " (" + syntax.lineAndColumn() + "): " + syntax.reason;
   return false;
 }
 

@@ -1,26 +1,27 @@
 //===- Json.h - Reading JSON with precise error messages --------*- C++ -*-===//
 //
 // The project builds without exceptions, so nlohmann/json is used through its
-// non-throwing API. These helpers add what that API lacks: the byte offset of
-// a syntax error and messages that name the file, the key path and the value
-// seen.
+// non-throwing API. These helpers add what that API lacks: the position of a
+// syntax error (attn/Support/Json.h) and messages that name the file, the key
+// path and the value seen.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ATTN_TOKENIZER_JSON_H
 #define ATTN_TOKENIZER_JSON_H
 
-#include <nlohmann/json.hpp>
+#include "attn/Support/Json.h"
 
 #include <string>
 #include <string_view>
 
 namespace attn::tokenizer {
 
-using Json = nlohmann::json;
+using Json = support::Json;
 
 /// Parses `text` into `out`. On failure returns false with
-/// "<name>: invalid JSON at byte N: <reason>" in `error`.
+/// "<name>: invalid JSON at byte N (line L, column C): <reason>" in `error`,
+/// byte N (1-based) being where the parser gave up.
 bool parseJson(std::string_view text, const std::string &name, Json &out,
                std::string &error);
 

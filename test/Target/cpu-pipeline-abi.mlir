@@ -20,8 +20,8 @@
 // CHECK-NOT: @decode(
 
 // CHECK-LABEL: func.func @attn_abi_version() -> i32
-// CHECK: arith.constant 1 : i32
-// CHECK: llvm.mlir.global internal constant @attn_manifest_json("{\0A  \22abi_version\22: 1,
+// CHECK: arith.constant 2 : i32
+// CHECK: llvm.mlir.global internal constant @attn_manifest_json("{\0A  \22abi_version\22: 2,
 // CHECK-LABEL: func.func @attn_manifest() -> !llvm.ptr
 // CHECK: llvm.mlir.addressof @attn_manifest_json
 

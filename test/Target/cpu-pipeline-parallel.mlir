@@ -12,7 +12,7 @@
 // LOOPS: vector.fma
 // LOOPS: attn.matmul_blocks
 // LOOPS: scf.parallel
-// LOOPS: math.exp
+// LOOPS: vector.reduction <maximumf>
 // OMP-LABEL: llvm.func @layer
 // OMP-COUNT-2: omp.wsloop
 // OMP-NOT: scf.

@@ -19,6 +19,7 @@ const char kUsage[] = R"(usage:
   attn-bench MODEL.so (--weights PATH | --random-weights [--dtype T] [--seed S])
              [-p N] [-n N] [-r N] [--threads N] [--limits-buffer-mib M]
   attn-bench --limits-only [--threads N] [--limits-buffer-mib M]
+  attn-bench --attention [...]   (attention alone; --attention --help)
 
 Measures prompt processing (ppN: one prefill of N tokens) and text
 generation (tgN: N decodes of one token) of a model library written by
@@ -39,8 +40,8 @@ for prefill, memory bandwidth for decode. See docs/benchmarking.md.
   -n N                    generated tokens of the tg test (default 128;
                           0: skip)
   -r N                    repetitions of each test (default 5)
-  --threads N             threads of the limit microbenchmarks (default:
-                          every processor)
+  --threads N             threads of the compiled code and of the limit
+                          microbenchmarks (default: every processor)
   --limits-buffer-mib M   size of the bandwidth buffer (default: four times
                           the last-level cache, at least 256 MiB)
   --limits-only           print the machine's limits and stop

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AttentionBench.h"
 #include "ModelCost.h"
 #include "Options.h"
 #include "RandomWeightsDir.h"
@@ -99,6 +100,8 @@ int openModel(const Options &options,
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "--attention")
+    return runAttentionBench(argc, argv);
   Options options;
   std::string error;
   if (!parseOptions(argc, argv, options, error)) {
@@ -123,6 +126,9 @@ int main(int argc, char **argv) {
         model.get(), std::max(options.promptTokens, options.generateTokens),
         &raw);
     session.reset(raw);
+    if (status == ATTN_OK)
+      status =
+          attn_session_set_threads(session.get(), int32_t(options.threads));
     if (status != ATTN_OK)
       return failStatus(status);
   }
@@ -137,8 +143,6 @@ int main(int argc, char **argv) {
     return 0;
 
   printModelCost(stdout, options.model, cost);
-  std::printf("note: the runtime has no thread-count option yet; --threads "
-              "sets the threads of the limit microbenchmarks only\n");
   std::vector<TestResult> results;
   int64_t vocab = attn_model_vocab_size(model.get());
   for (auto [kind, tokens] :

@@ -30,9 +30,18 @@ int generate(attn_model *model, const Options &options,
   int64_t promptSize = int64_t(prompt.size());
   int64_t capacity =
       options.capacity ? options.capacity : promptSize + options.generate;
+  int64_t context = attn_model_max_position_embeddings(model);
+  if (context && capacity > context)
+    warn("KV-cache capacity " + std::to_string(capacity) +
+         " exceeds the model's max_position_embeddings " +
+         std::to_string(context) +
+         "; output past that position may degrade unless the model's rope "
+         "scaling is meant for it");
   attn_session *raw = nullptr;
   attn_status status = attn_session_create(model, capacity, &raw);
   std::unique_ptr<attn_session, SessionDeleter> session(raw);
+  if (status == ATTN_OK)
+    status = attn_session_set_threads(session.get(), options.threads);
   if (status != ATTN_OK)
     return failStatus(status);
 

@@ -40,10 +40,16 @@ or checks a tokenizer on its own. See docs/attn-run.md.
                         the output is text, else the generated ids
   -n N                  tokens to generate at most (default 16; 0: the prompt
                         only)
-  --capacity C          KV-cache positions (default: prompt + N)
+  -c, --ctx-size C      KV-cache positions (default: prompt + N); above the
+                        model's max_position_embeddings with a warning, as
+                        output there may degrade unless the model's rope
+                        scaling is meant for it (dynamic NTK acts only
+                        there). --capacity C is the same
   --temperature T       0 (default) decodes greedily; > 0 samples
   --top-k K             sample among the K most likely tokens (0: all)
   --top-p P             sample from the nucleus of mass P, in (0, 1]
+  --threads N           threads of the compiled code (default: OMP_NUM_THREADS,
+                        else every core)
   --seed S              seed of the sampler or of the random weights (0)
   --dump-logits FILE    write the logits of every prompt position as a
                         float32 .npy array of shape [tokens, vocab]
@@ -227,7 +233,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
     } else if (flag == "-n") {
       if (!next() || !parseInt(flag, value, 0, options.generate, error))
         return false;
-    } else if (flag == "--capacity") {
+    } else if (flag == "-c" || flag == "--ctx-size" || flag == "--capacity") {
       if (!next() || !parseInt(flag, value, 1, options.capacity, error))
         return false;
     } else if (flag == "--temperature") {
@@ -248,6 +254,14 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
         error = "--top-p: " + value + " is not in (0, 1]";
         return false;
       }
+    } else if (flag == "--threads") {
+      if (!next() || !parseInt(flag, value, 1, number, error))
+        return false;
+      if (number > 4096) {
+        error = "--threads: " + value + " is above 4096";
+        return false;
+      }
+      options.threads = int32_t(number);
     } else if (flag == "--seed") {
       if (!next() || !parseInt(flag, value, 0, number, error))
         return false;

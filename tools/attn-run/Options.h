@@ -49,6 +49,8 @@ struct Options {
   rt::DType dtype = rt::DType::F32;
   bool hasDType = false;
   uint64_t seed = 0;
+  /// Threads of the compiled code; 0: the library's default.
+  int32_t threads = 0;
   bool hasSeed = false;
 
   /// Text generation and the tokenizer on its own.

@@ -19,6 +19,11 @@ inline int fail(const std::string &what) {
   return 1;
 }
 
+/// Prints "attn-run: warning: WHAT".
+inline void warn(const std::string &what) {
+  std::fprintf(stderr, "attn-run: warning: %s\n", what.c_str());
+}
+
 /// fail() with the runtime's message for `status`.
 inline int failStatus(attn_status status) {
   return fail(std::string(attn_error_message()) + " [" +

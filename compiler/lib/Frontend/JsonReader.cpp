@@ -8,29 +8,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// Long enough for any real key or value, short enough that a megabyte of
-/// junk does not flood the terminal.
-static constexpr size_t kMaxShownChars = 80;
-
-std::string mlir::attn::describeJson(const Json &value) {
-  switch (value.type()) {
-  case Json::value_t::object:
-    return "an object";
-  case Json::value_t::array:
-    return "an array";
-  case Json::value_t::discarded:
-    return "nothing";
-  default:
-    break;
-  }
-  // Replacing invalid UTF-8 keeps dump() from aborting (it would throw, and
-  // exceptions are off).
-  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() > kMaxShownChars)
-    text = text.substr(0, kMaxShownChars) + "...";
-  return text;
-}
-
 void JsonReader::fail(const llvm::Twine &path, const llvm::Twine &message) {
   if (error)
     return;
@@ -62,14 +39,28 @@ bool JsonReader::expectKind(const Json &value, bool ok, const std::string &path,
   return ok;
 }
 
+/// The value of `key` when present and of the kind `isKind` accepts;
+/// null when absent or on error (recorded in `reader`).
+template <typename IsKind>
+static const Json *findOfKind(JsonReader &reader, const Json &object,
+                              llvm::StringRef key, const std::string &path,
+                              NullIs nullIs, IsKind isKind,
+                              llvm::StringRef kind) {
+  const Json *value = reader.find(object, key, nullIs);
+  if (!value || reader.failed() ||
+      !reader.expectKind(*value, isKind(*value), path, kind))
+    return nullptr;
+  return value;
+}
+
 std::optional<int64_t> JsonReader::getInt(const Json &object,
                                           llvm::StringRef key,
                                           const std::string &path, int64_t min,
                                           int64_t max, NullIs nullIs) {
-  const Json *value = find(object, key, nullIs);
-  if (!value || failed())
-    return std::nullopt;
-  if (!expectKind(*value, value->is_number_integer(), path, "an integer"))
+  const Json *value = findOfKind(
+      *this, object, key, path, nullIs,
+      [](const Json &v) { return v.is_number_integer(); }, "an integer");
+  if (!value)
     return std::nullopt;
   // Unsigned values above INT64_MAX are out of every range we accept.
   if (value->is_number_unsigned() &&
@@ -98,10 +89,10 @@ std::optional<double> JsonReader::getPositive(const Json &object,
                                               llvm::StringRef key,
                                               const std::string &path,
                                               double max, NullIs nullIs) {
-  const Json *value = find(object, key, nullIs);
-  if (!value || failed())
-    return std::nullopt;
-  if (!expectKind(*value, value->is_number(), path, "a number"))
+  const Json *value = findOfKind(
+      *this, object, key, path, nullIs,
+      [](const Json &v) { return v.is_number(); }, "a number");
+  if (!value)
     return std::nullopt;
   double result = value->get<double>();
   if (!std::isfinite(result) || !(result > 0.0) || result > max) {
@@ -115,22 +106,19 @@ std::optional<double> JsonReader::getPositive(const Json &object,
 std::optional<bool> JsonReader::getBool(const Json &object, llvm::StringRef key,
                                         const std::string &path,
                                         NullIs nullIs) {
-  const Json *value = find(object, key, nullIs);
-  if (!value || failed())
-    return std::nullopt;
-  if (!expectKind(*value, value->is_boolean(), path, "true or false"))
-    return std::nullopt;
-  return value->get<bool>();
+  const Json *value = findOfKind(
+      *this, object, key, path, nullIs,
+      [](const Json &v) { return v.is_boolean(); }, "true or false");
+  return value ? std::optional<bool>(value->get<bool>()) : std::nullopt;
 }
 
 std::optional<std::string> JsonReader::getString(const Json &object,
                                                  llvm::StringRef key,
                                                  const std::string &path,
                                                  NullIs nullIs) {
-  const Json *value = find(object, key, nullIs);
-  if (!value || failed())
-    return std::nullopt;
-  if (!expectKind(*value, value->is_string(), path, "a string"))
-    return std::nullopt;
-  return value->get<std::string>();
+  const Json *value = findOfKind(
+      *this, object, key, path, nullIs,
+      [](const Json &v) { return v.is_string(); }, "a string");
+  return value ? std::optional<std::string>(value->get<std::string>())
+               : std::nullopt;
 }

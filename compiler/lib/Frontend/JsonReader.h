@@ -10,11 +10,11 @@
 #ifndef ATTN_LIB_FRONTEND_JSONREADER_H
 #define ATTN_LIB_FRONTEND_JSONREADER_H
 
+#include "attn/Support/Json.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -23,12 +23,8 @@
 namespace mlir {
 namespace attn {
 
-using Json = nlohmann::json;
-
-/// Describes `value` for an error message: scalars as JSON text (long strings
-/// cut short), containers by kind only, since they may be arbitrarily large
-/// or deep.
-std::string describeJson(const Json &value);
+using Json = ::attn::support::Json;
+using ::attn::support::describeJson;
 
 /// Whether a null value means "use the default" (`head_dim: null`) or is a
 /// type error (`hidden_size: null`).

@@ -83,11 +83,16 @@ std::string mlir::attn::buildManifestJson(ModuleOp module) {
       {"head_dim", integer("head_dim")},
       {"dtype", kvCacheDtype(module)}};
   Json weights = Json::array();
-  for (const WeightSlot &entry : table->entries)
-    weights.push_back({{"name", entry.name},
-                       {"shape", entry.shape},
-                       {"dtype", entry.dtype},
-                       {"per_layer", entry.perLayer}});
+  for (const WeightSlot &entry : table->entries) {
+    Json weight = {{"name", entry.name},
+                   {"shape", entry.shape},
+                   {"dtype", entry.dtype},
+                   {"per_layer", entry.perLayer}};
+    if (entry.panelWidth > 0)
+      weight["layout"] = {{"kind", kPanelLayout.str()},
+                          {"width", entry.panelWidth}};
+    weights.push_back(std::move(weight));
+  }
   manifest["weights"] = std::move(weights);
   // Attribute strings need not be UTF-8; replacing bad bytes keeps dump()
   // from aborting (it would throw, and exceptions are off).

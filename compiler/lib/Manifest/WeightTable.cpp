@@ -62,11 +62,29 @@ FailureOr<WeightTable> mlir::attn::buildWeightTable(ModuleOp module) {
   for (func::FuncOp func : functionsInManifestOrder(module)) {
     WalkResult result = func.walk([&](WeightOp op) {
       auto type = op.getType();
+      // A packed weight is listed with its checkpoint shape and the layout
+      // the runtime gives it.
+      ArrayRef<int64_t> shape = type.getShape();
+      int64_t panelWidth = 0;
+      if (auto layout = op->getAttrOfType<DictionaryAttr>(kLayoutAttrName)) {
+        auto logical = layout.getAs<DenseI64ArrayAttr>("shape");
+        auto width = layout.getAs<IntegerAttr>("width");
+        if (!logical || !width ||
+            layout.getAs<StringAttr>("kind") != kPanelLayout) {
+          op.emitOpError() << "has a malformed " << kLayoutAttrName
+                           << " (expected {kind = \"" << kPanelLayout
+                           << "\", width, shape})";
+          return WalkResult::interrupt();
+        }
+        shape = logical.asArrayRef();
+        panelWidth = width.getInt();
+      }
       auto it = seen.find(op.getName());
       if (it != seen.end()) {
         const WeightSlot &first = table.entries[it->second];
         if (first.perLayer != op.isPerLayer() ||
-            ArrayRef<int64_t>(first.shape) != type.getShape() ||
+            ArrayRef<int64_t>(first.shape) != shape ||
+            first.panelWidth != panelWidth ||
             first.dtype != dtypeName(type.getElementType())) {
           op.emitOpError() << "weight '" << op.getName()
                            << "' is used with two different types or "
@@ -85,7 +103,8 @@ FailureOr<WeightTable> mlir::attn::buildWeightTable(ModuleOp module) {
       }
       WeightSlot entry;
       entry.name = op.getName().str();
-      entry.shape.assign(type.getShape().begin(), type.getShape().end());
+      entry.shape.assign(shape.begin(), shape.end());
+      entry.panelWidth = panelWidth;
       entry.dtype = dtype.str();
       entry.perLayer = op.isPerLayer();
       entry.firstSlot = table.numSlots;

@@ -110,6 +110,15 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
 
   if (options.tileAttention)
     pm.addPass(createTileAttentionPass());
+  // The panel layout only pays with the kernel that reads it.
+  // Panels of 4 vectors (2 on narrower ISAs, with half the registers), so
+  // that a 6-row tile of C fits in the register file.
+  if (options.vectorizeMatmuls) {
+    PackWeightsPassOptions packOptions;
+    packOptions.panelWidth =
+        options.vectorSize * (options.vectorSize >= 16 ? 4 : 2);
+    pm.addPass(createPackWeightsPass(packOptions));
+  }
   pm.addPass(createConvertAttnToLinalgPass());
   // No CSE on tensors before bufferisation: merging two identical
   // `linalg.fill`s into one destination would force a copy for each user.
@@ -134,6 +143,12 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
     VectorizeMatmulPassOptions matmulOptions;
     matmulOptions.vectorSize = options.vectorSize;
     pm.addNestedPass<func::FuncOp>(createVectorizeMatmulPass(matmulOptions));
+  }
+  if (options.tileAttention && options.vectorizeAttention) {
+    VectorizeAttentionPassOptions attentionOptions;
+    attentionOptions.vectorSize = options.vectorSize;
+    pm.addNestedPass<func::FuncOp>(
+        createVectorizeAttentionPass(attentionOptions));
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
@@ -161,6 +176,11 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
   Option<bool> tileAttention{
       *this, "tile-attention",
       llvm::cl::desc("FlashAttention-style attention (--attn-tile-attention)"),
+      llvm::cl::init(true)};
+  Option<bool> vectorizeAttention{
+      *this, "vectorize-attention",
+      llvm::cl::desc("Vector softmax and P.V in tiled attention "
+                     "(--attn-vectorize-attention)"),
       llvm::cl::init(true)};
   Option<bool> parallel{
       *this, "parallel",
@@ -196,6 +216,7 @@ void mlir::attn::registerCPUPipeline() {
         options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
         options.parallel = clOptions.parallel;
         options.tileAttention = clOptions.tileAttention;
+        options.vectorizeAttention = clOptions.vectorizeAttention;
         options.vectorSize = clOptions.vectorSize;
         populateCPUPipeline(pm, options);
         return success();

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Transforms/Passes.h"
+#include "attn/Transforms/TiledAttention.h"
 
 #include "attn/Dialect/Attn/AttnOps.h"
 
@@ -84,6 +85,10 @@ public:
               ArrayRef<OpFoldResult>{seq, b.getIndexAttr(1), valueDim},
               unitStrides(3));
         });
+    // --attn-vectorize-attention takes these once they are on buffers.
+    forall.walk([&](linalg::GenericOp generic) {
+      generic->setAttr(kTiledAttentionAttrName, b.getUnitAttr());
+    });
     Value result = forall.getResult(0);
     if (result.getType() != resultType)
       result = tensor::CastOp::create(b, loc, resultType, result);

@@ -10,6 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PanelMatmul.h"
+#include "UnitStrideGuard.h"
+
 #include "attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -57,33 +60,6 @@ bool isTransposedMatmul(linalg::GenericOp op) {
     auto type = dyn_cast<MemRefType>(operand.getType());
     return type && type.getElementType().isF32();
   });
-}
-
-/// Whether the innermost stride of `type` is statically 1.
-bool hasUnitInnerStride(MemRefType type) { return type.isLastDimUnitStride(); }
-
-/// `buffer` viewed with a static unit innermost stride (the caller has
-/// checked that it is one at run time).
-Value withUnitInnerStride(OpBuilder &b, Location loc, Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  if (hasUnitInnerStride(type))
-    return buffer;
-  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
-  SmallVector<OpFoldResult> sizes;
-  for (auto [dim, size] : llvm::enumerate(metadata.getSizes()))
-    sizes.push_back(type.isDynamicDim(dim)
-                        ? OpFoldResult(size)
-                        : OpFoldResult(b.getIndexAttr(type.getDimSize(dim))));
-  SmallVector<OpFoldResult> strides = getAsOpFoldResult(metadata.getStrides());
-  strides.back() = b.getIndexAttr(1);
-  int64_t dynamic = ShapedType::kDynamic;
-  auto layout =
-      StridedLayoutAttr::get(b.getContext(), dynamic, {dynamic, int64_t(1)});
-  auto viewType =
-      MemRefType::get(type.getShape(), type.getElementType(), layout);
-  return memref::ReinterpretCastOp::create(
-      b, loc, viewType, metadata.getBaseBuffer(),
-      getAsOpFoldResult(metadata.getOffset()), sizes, strides);
 }
 
 /// Emits the loop nest for C += A . B^T, all three with unit inner stride.
@@ -241,51 +217,17 @@ private:
 /// Replaces `op` by the tiled nest, guarded by a runtime check of the inner
 /// strides when the types do not prove them to be 1.
 void rewriteMatmul(linalg::GenericOp op, TileShape shape) {
-  IRRewriter rewriter(op);
   Location loc = op.getLoc();
   Value a = op.getDpsInputs()[0], bT = op.getDpsInputs()[1],
         c = op.getDpsInits()[0];
-  SmallVector<Value> unknown;
-  for (Value buffer : {a, bT, c})
-    if (!hasUnitInnerStride(cast<MemRefType>(buffer.getType())))
-      unknown.push_back(buffer);
-
-  auto emitTiled = [&](OpBuilder &builder) {
+  bool parallel = !op->getParentOfType<scf::ParallelOp>() &&
+                  !op->getParentOfType<scf::ForallOp>();
+  replaceUnderUnitStrideCheck(op, [&](OpBuilder &builder) {
     TiledMatmulBuilder(builder, loc, withUnitInnerStride(builder, loc, a),
                        withUnitInnerStride(builder, loc, bT),
-                       withUnitInnerStride(builder, loc, c), shape,
-                       !op->getParentOfType<scf::ParallelOp>() &&
-                           !op->getParentOfType<scf::ForallOp>())
+                       withUnitInnerStride(builder, loc, c), shape, parallel)
         .build();
-  };
-  if (unknown.empty()) {
-    emitTiled(rewriter);
-    rewriter.eraseOp(op);
-    return;
-  }
-
-  Value contiguous;
-  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  for (Value buffer : unknown) {
-    auto metadata =
-        memref::ExtractStridedMetadataOp::create(rewriter, loc, buffer);
-    Value isUnit =
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                              metadata.getStrides().back(), one);
-    contiguous = contiguous
-                     ? arith::AndIOp::create(rewriter, loc, contiguous, isUnit)
-                     : isUnit;
-  }
-  auto branch = scf::IfOp::create(rewriter, loc, contiguous,
-                                  /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPoint(branch.thenBlock()->getTerminator());
-    emitTiled(rewriter);
-    rewriter.setInsertionPoint(branch.elseBlock()->getTerminator());
-    rewriter.clone(*op);
-  }
-  rewriter.eraseOp(op);
+  });
 }
 
 struct VectorizeMatmul
@@ -293,21 +235,27 @@ struct VectorizeMatmul
   using Base::Base;
 
   void runOnOperation() override {
-    if (vectorSize < 1 || tileRows < 1 || tileCols < 1 || blockCols < 1) {
+    if (vectorSize < 1 || tileRows < 1 || tileCols < 1 || blockCols < 1 ||
+        panelRows < 1 || kBlock < 1) {
       getOperation()->emitError()
-          << "attn-vectorize-matmul: vector-size, tile-rows, tile-cols and "
-             "block-cols must be positive (got "
+          << "attn-vectorize-matmul: vector-size, tile-rows, tile-cols, "
+             "block-cols, panel-rows and k-block must be positive (got "
           << int64_t(vectorSize) << ", " << int64_t(tileRows) << ", "
-          << int64_t(tileCols) << ", " << int64_t(blockCols) << ")";
+          << int64_t(tileCols) << ", " << int64_t(blockCols) << ", "
+          << int64_t(panelRows) << ", " << int64_t(kBlock) << ")";
       return signalPassFailure();
     }
-    SmallVector<linalg::GenericOp> matmuls;
+    SmallVector<linalg::GenericOp> matmuls, panelMatmuls;
     getOperation()->walk([&](linalg::GenericOp op) {
       if (isTransposedMatmul(op))
         matmuls.push_back(op);
+      else if (isPanelMatmul(op, vectorSize))
+        panelMatmuls.push_back(op);
     });
     for (linalg::GenericOp op : matmuls)
       rewriteMatmul(op, {vectorSize, tileRows, tileCols, blockCols});
+    for (linalg::GenericOp op : panelMatmuls)
+      rewritePanelMatmul(op, {vectorSize, panelRows, kBlock});
   }
 };
 

@@ -103,8 +103,21 @@ int64_t attn_model_copied_weight_bytes(const attn_model *model);
 
 typedef struct attn_session attn_session;
 
-/* Creates a session with a KV cache of `capacity` positions (0: the model's
- * max_position_embeddings). Needs loaded weights. On error *session is NULL. */
+/* The capacity a session gets when asked for 0: the cache of a
+ * long-context model's full max_position_embeddings is rarely used and may
+ * not fit (Llama 3.1 8B, 131072 positions: about 34 GB of f32 keys and
+ * values). */
+#define ATTN_DEFAULT_CAPACITY 4096
+
+/* Creates a session with a KV cache of `capacity` positions; 0 asks for
+ * min(max_position_embeddings, ATTN_DEFAULT_CAPACITY), or
+ * ATTN_DEFAULT_CAPACITY when the config does not give
+ * max_position_embeddings. A capacity above max_position_embeddings is
+ * allowed: positions past it are beyond what the model was trained on, and
+ * its output may degrade there unless its rope scaling is meant for them
+ * (dynamic NTK scaling acts only there). A cache that would take more than
+ * half the machine's memory is refused (ATTN_ERROR_OUT_OF_MEMORY). Needs
+ * loaded weights. On error *session is NULL. */
 attn_status attn_session_create(attn_model *model, int64_t capacity,
                                 attn_session **session);
 
@@ -113,6 +126,17 @@ void attn_session_destroy(attn_session *session);
 
 /* Forgets every token; the cache is reused. */
 attn_status attn_session_reset(attn_session *session);
+
+/* Runs this session's calls into compiled code on `threads` threads; 0
+ * (the initial value) leaves the count to the model library's OpenMP
+ * runtime (OMP_NUM_THREADS, else every core). The setting applies to the
+ * calling thread only while a call runs, so sessions with different counts
+ * may run at once on different threads. A library built without parallel
+ * loops runs on the calling thread whatever the count. Negative counts are
+ * ATTN_ERROR_INVALID_ARGUMENT. */
+attn_status attn_session_set_threads(attn_session *session, int32_t threads);
+/* The count set by attn_session_set_threads; 0 for NULL. */
+int32_t attn_session_threads(const attn_session *session);
 
 /* Tokens in the cache (the position of the next token), and the capacity;
  * 0 for NULL. */

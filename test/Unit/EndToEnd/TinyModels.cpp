@@ -50,8 +50,8 @@ static std::vector<TinyModel> makeTinyModels() {
     c.ropeScaling = RopeScalingKind::Linear;
     c.ropeFactor = 2.5;
   });
-  // Within max_position_embeddings: the runtime bounds the cache by it, so
-  // the C API tests stay inside it (DynamicRopeBeyondContext goes past it).
+  // LogitsTest stays within max_position_embeddings, where the scaling
+  // changes nothing; DynamicRopeTest.cpp goes past it.
   add("rope_dynamic", "llama", [](ReferenceConfig &c) {
     c.ropeScaling = RopeScalingKind::Dynamic;
     c.ropeFactor = 2.0;
@@ -84,6 +84,19 @@ static std::vector<TinyModel> makeTinyModels() {
       StorageType::F16);
   add(
       "bf16_weights", "llama", [](ReferenceConfig &c) { c.numKVHeads = 2; },
+      StorageType::BF16);
+  // Every dimension but the KV heads' a multiple of 64: the projections, the
+  // MLP and the LM head are packed in panels at load (--attn-pack-weights),
+  // k_proj and v_proj (16 rows) are not; bf16 on disk is converted first.
+  add(
+      "panel_weights", "llama",
+      [](ReferenceConfig &c) {
+        c.hiddenSize = 64;
+        c.intermediateSize = 128;
+        c.numHeads = 8;
+        c.numKVHeads = 2;
+        c.vocabSize = 128;
+      },
       StorageType::BF16);
   return models;
 }

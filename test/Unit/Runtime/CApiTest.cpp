@@ -5,6 +5,7 @@
 
 #include "attn/Runtime/SafeTensors.h"
 #include "attn/Runtime/SafeTensorsWriter.h"
+#include "attn/abi.h"
 #include "attn/runtime.h"
 
 #include <gtest/gtest.h>
@@ -55,7 +56,7 @@ TEST(CApi, StatusNames) {
   EXPECT_STREQ(attn_status_name(ATTN_ERROR_CACHE_FULL),
                "ATTN_ERROR_CACHE_FULL");
   EXPECT_STREQ(attn_status_name(attn_status(13)), "ATTN_ERROR_UNKNOWN");
-  EXPECT_EQ(attn_runtime_abi_version(), 1u);
+  EXPECT_EQ(attn_runtime_abi_version(), ATTN_ABI_VERSION);
 }
 
 TEST(CApi, OpensTheFixtureAndAnswersQueries) {
@@ -80,7 +81,7 @@ TEST(CApi, OpenErrors) {
             ATTN_ERROR_ABI_VERSION);
   EXPECT_EQ(model, nullptr);
   EXPECT_MESSAGE("was built for ABI version 999; this runtime supports "
-                 "version 1");
+                 "version 2");
 
   EXPECT_EQ(attn_model_open(fixturePath("missing_logits").c_str(), &model),
             ATTN_ERROR_LIBRARY);
@@ -88,7 +89,9 @@ TEST(CApi, OpenErrors) {
 
   EXPECT_EQ(attn_model_open(fixturePath("broken_manifest").c_str(), &model),
             ATTN_ERROR_MANIFEST);
-  EXPECT_MESSAGE("broken_manifest.so: manifest: not valid JSON");
+  EXPECT_MESSAGE("broken_manifest.so: manifest: not valid JSON at line 1, "
+                 "column 32: syntax error while parsing value - unexpected "
+                 "end of input");
 
   EXPECT_EQ(attn_model_open("/nonexistent/model.so", &model), ATTN_ERROR_IO);
   EXPECT_MESSAGE("cannot open model library '/nonexistent/model.so'");
@@ -164,6 +167,32 @@ TEST(CApi, MisalignedTensorsAreCopied) {
   ASSERT_EQ(attn_session_create(model, 8, &session), ATTN_OK);
   float logits[11];
   // The fixture returns 2 when a weight pointer is misaligned.
+  EXPECT_EQ(attn_session_decode(session, 3, logits), ATTN_OK)
+      << attn_error_message();
+  attn_session_destroy(session);
+  attn_model_close(model);
+}
+
+TEST(CApi, ThreadCount) {
+  ScratchDir dir;
+  std::string path = writeEdited(dir, [](auto &, auto &) {});
+  attn_model *model = openTiny();
+  ASSERT_EQ(attn_model_load_weights(model, path.c_str()), ATTN_OK)
+      << attn_error_message();
+  attn_session *session;
+  ASSERT_EQ(attn_session_create(model, 8, &session), ATTN_OK);
+  EXPECT_EQ(attn_session_threads(session), 0);
+  EXPECT_EQ(attn_session_set_threads(session, -1),
+            ATTN_ERROR_INVALID_ARGUMENT);
+  EXPECT_MESSAGE("attn_session_set_threads: threads is -1; expected 0 (the "
+                 "default) or a positive count");
+  EXPECT_EQ(attn_session_threads(session), 0);
+  EXPECT_EQ(attn_session_set_threads(nullptr, 2), ATTN_ERROR_INVALID_ARGUMENT);
+  EXPECT_MESSAGE("attn_session_set_threads: session is NULL");
+  // The fixture links no OpenMP: the count is kept and calls still run.
+  ASSERT_EQ(attn_session_set_threads(session, 3), ATTN_OK);
+  EXPECT_EQ(attn_session_threads(session), 3);
+  float logits[11];
   EXPECT_EQ(attn_session_decode(session, 3, logits), ATTN_OK)
       << attn_error_message();
   attn_session_destroy(session);
@@ -288,9 +317,11 @@ TEST(CApi, CacheSizeErrors) {
   ASSERT_EQ(attn_model_load_weights(model, dir.path().c_str()), ATTN_OK)
       << attn_error_message();
   attn_session *session;
-  EXPECT_EQ(attn_session_create(model, 0, &session),
-            ATTN_ERROR_INVALID_ARGUMENT);
-  EXPECT_MESSAGE("which the model's config does not give");
+  // Without max_position_embeddings, 0 asks for ATTN_DEFAULT_CAPACITY: 2^54
+  // bytes here, refused before allocating.
+  EXPECT_EQ(attn_session_create(model, 0, &session), ATTN_ERROR_OUT_OF_MEMORY);
+  EXPECT_MESSAGE("cannot allocate two KV-cache buffers of 18014398509481984 "
+                 "bytes (capacity 4096)");
   // 2^20 heads x 2^20 dims x 2^30 positions x 4 bytes overflows 64 bits.
   EXPECT_EQ(attn_session_create(model, int64_t(1) << 30, &session),
             ATTN_ERROR_INVALID_ARGUMENT);
@@ -308,6 +339,46 @@ TEST(CApi, CacheSizeErrors) {
                  "(capacity 1): together more than the machine's ");
   EXPECT_MESSAGE(" bytes of physical memory");
   EXPECT_EQ(session, nullptr);
+  attn_model_close(model);
+}
+
+TEST(CApi, DefaultCapacity) {
+  ScratchDir dir;
+  writeFixtureWeights(dir.file("model.safetensors"), DType::F32);
+  // max_position_embeddings 64 and 131072: the default is the smaller of it
+  // and ATTN_DEFAULT_CAPACITY.
+  for (auto [fixture, expected] :
+       {std::pair<const char *, int64_t>{"tiny_model", 64},
+        {"long_context", ATTN_DEFAULT_CAPACITY}}) {
+    attn_model *model;
+    ASSERT_EQ(attn_model_open(fixturePath(fixture).c_str(), &model), ATTN_OK)
+        << attn_error_message();
+    ASSERT_EQ(attn_model_load_weights(model, dir.path().c_str()), ATTN_OK)
+        << attn_error_message();
+    attn_session *session;
+    ASSERT_EQ(attn_session_create(model, 0, &session), ATTN_OK)
+        << attn_error_message();
+    EXPECT_EQ(attn_session_capacity(session), expected) << fixture;
+    attn_session_destroy(session);
+    attn_model_close(model);
+  }
+  EXPECT_EQ(ATTN_DEFAULT_CAPACITY, 4096);
+}
+
+TEST(CApi, CapacityAboveMaxPositionEmbeddings) {
+  ScratchDir dir;
+  writeFixtureWeights(dir.file("model.safetensors"), DType::F32);
+  attn_model *model;
+  ASSERT_EQ(attn_model_open(fixturePath("long_context").c_str(), &model),
+            ATTN_OK)
+      << attn_error_message();
+  ASSERT_EQ(attn_model_load_weights(model, dir.path().c_str()), ATTN_OK)
+      << attn_error_message();
+  attn_session *session;
+  ASSERT_EQ(attn_session_create(model, 131073, &session), ATTN_OK)
+      << attn_error_message();
+  EXPECT_EQ(attn_session_capacity(session), 131073);
+  attn_session_destroy(session);
   attn_model_close(model);
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 json goodManifest() {
   return json::parse(R"({
-    "abi_version": 1, "model_type": "llama",
+    "abi_version": 2, "model_type": "llama",
     "config": {"max_position_embeddings": 128, "hidden_size": 8},
     "num_hidden_layers": 2, "vocab_size": 10, "hidden_size": 8,
     "kv_cache": {"num_key_value_heads": 2, "head_dim": 4, "dtype": "f32"},
@@ -62,14 +62,17 @@ TEST(Manifest, NotJson) {
   Manifest m;
   Status status = parseManifest("{\"abi_version\": ", "lib.so", m);
   EXPECT_EQ(status.code(), ATTN_ERROR_MANIFEST);
-  EXPECT_NE(status.message().find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(status.message(),
+            "lib.so: manifest: not valid JSON at line 1, column 17: syntax "
+            "error while parsing value - unexpected end of input; expected "
+            "'[', '{', or a literal");
   expectError(json::array(), "not a JSON object");
 }
 
 TEST(Manifest, AbiVersion) {
   json doc = goodManifest();
-  doc["abi_version"] = 2;
-  expectError(doc, "abi_version is 2; this runtime supports version 1",
+  doc["abi_version"] = 3;
+  expectError(doc, "abi_version is 3; this runtime supports version 2",
               ATTN_ERROR_ABI_VERSION);
   doc.erase("abi_version");
   expectError(doc, "has no integer 'abi_version'");
@@ -157,4 +160,36 @@ TEST(Manifest, BadWeights) {
   doc = goodManifest();
   doc["weights"][0] = 7;
   expectError(doc, "weights[0] is not an object");
+}
+
+TEST(Manifest, PanelLayoutReachesTheSlots) {
+  json doc = goodManifest();
+  doc["weights"][0]["layout"] = {{"kind", "panel"}, {"width", 5}};
+  Manifest m;
+  Status status = parseManifest(doc.dump(), "lib.so", m);
+  ASSERT_TRUE(status.ok()) << status.message();
+  std::vector<WeightSlot> slots = m.slots();
+  EXPECT_EQ(slots[0].panelWidth, 5);
+  EXPECT_EQ(slots[0].shape, (std::vector<int64_t>{10, 8}));
+  EXPECT_EQ(slots[1].panelWidth, 0);
+}
+
+TEST(Manifest, RejectsBadLayouts) {
+  auto withLayout = [](json layout, int entry = 0) {
+    json doc = goodManifest();
+    doc["weights"][entry]["layout"] = std::move(layout);
+    return doc;
+  };
+  expectError(withLayout("panel"),
+              "weights[0] ('model.embed_tokens.weight') layout is \"panel\"; "
+              "expected an object");
+  expectError(withLayout({{"kind", "tiles"}, {"width", 5}}),
+              "layout kind 'tiles' is not 'panel'");
+  expectError(withLayout({{"width", 5}}), "layout has no string 'kind'");
+  expectError(withLayout({{"kind", "panel"}, {"width", 0}}),
+              "layout 'width' is 0; expected an integer");
+  expectError(withLayout({{"kind", "panel"}, {"width", 3}}),
+              "layout width 3 does not divide the rows of shape [10, 8]");
+  expectError(withLayout({{"kind", "panel"}, {"width", 8}}, 1),
+              "layout width 8 does not divide the rows of shape [8]");
 }

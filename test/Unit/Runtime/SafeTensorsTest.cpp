@@ -137,7 +137,9 @@ TEST(SafeTensors, TruncatedData) {
 }
 
 TEST(SafeTensors, HeaderNotJson) {
-  expectFormatError(safetensorsBytes("{\"a\": ", ""), "not valid JSON");
+  expectFormatError(safetensorsBytes("{\"a\": ", ""),
+                    "header is not valid JSON at line 1, column 7: syntax "
+                    "error while parsing value - unexpected end of input");
   expectFormatError(safetensorsBytes("[1, 2]", ""), "not a JSON object");
 }
 
@@ -322,6 +324,20 @@ TEST(WeightStore, MalformedIndex) {
   EXPECT_EQ(status.code(), ATTN_ERROR_WEIGHTS_FORMAT);
   EXPECT_NE(status.message().find("expected a path relative"),
             std::string::npos);
+  writeBytes(dir.file("model.safetensors.index.json"),
+             R"({"weight_map": {"x": }})");
+  status = WeightStore::open(dir.path(), store);
+  EXPECT_EQ(status.code(), ATTN_ERROR_WEIGHTS_FORMAT);
+  EXPECT_NE(status.message().find("model.safetensors.index.json: not valid "
+                                  "JSON at line 1, column 22: syntax error "
+                                  "while parsing value - unexpected '}'"),
+            std::string::npos)
+      << status.message();
+  writeBytes(dir.file("model.safetensors.index.json"), "[]");
+  status = WeightStore::open(dir.path(), store);
+  EXPECT_NE(status.message().find("index.json: not a JSON object"),
+            std::string::npos)
+      << status.message();
 }
 
 TEST(WeightStore, MissingPath) {

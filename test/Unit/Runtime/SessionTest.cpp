@@ -237,15 +237,42 @@ TEST_F(SessionTest, CreateErrors) {
   EXPECT_EQ(attn_session_create(model, -1, &session),
             ATTN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(session, nullptr);
-  EXPECT_EQ(attn_session_create(model, 65, &session),
-            ATTN_ERROR_INVALID_ARGUMENT);
-  EXPECT_STREQ(attn_error_message(), "KV-cache capacity 65 exceeds the "
-                                     "model's max_position_embeddings 64");
   EXPECT_EQ(attn_session_create(nullptr, 4, &session),
             ATTN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(attn_session_create(model, 4, nullptr),
             ATTN_ERROR_INVALID_ARGUMENT);
   attn_session_destroy(nullptr);
+}
+
+TEST_F(SessionTest, CapacityBeyondMaxPositionEmbeddings) {
+  // max_position_embeddings is 64: a longer cache is the caller's choice, and
+  // every position in it is computed as the ones before it.
+  attn_session *session;
+  ASSERT_EQ(attn_session_create(model, 80, &session), ATTN_OK)
+      << attn_error_message();
+  EXPECT_EQ(attn_session_capacity(session), 80);
+  std::vector<int32_t> tokens;
+  for (int64_t i = 0; i < 79; ++i)
+    tokens.push_back(kTokens[i % kTokens.size()]);
+  std::vector<std::vector<float>> expected = reference(tokens);
+  std::vector<float> all(70 * V);
+  ASSERT_EQ(attn_session_prefill(session, tokens.data(), 70,
+                                 ATTN_PREFILL_ALL_LOGITS, all.data()),
+            ATTN_OK)
+      << attn_error_message();
+  for (int64_t i : {0, 63, 64, 69})
+    expectLogitsNear(&all[i * V], expected[i], "token " + std::to_string(i));
+  float logits[V];
+  for (int64_t i = 70; i < 79; ++i) {
+    ASSERT_EQ(attn_session_decode(session, tokens[i], logits), ATTN_OK)
+        << attn_error_message();
+    expectLogitsNear(logits, expected[i], "decode " + std::to_string(i));
+  }
+  EXPECT_EQ(attn_session_position(session), 79);
+  // The capacity still bounds the session.
+  EXPECT_EQ(attn_session_prefill(session, tokens.data(), 2, 0, nullptr),
+            ATTN_ERROR_CACHE_FULL);
+  attn_session_destroy(session);
 }
 
 TEST_F(SessionTest, SessionsRunConcurrently) {

@@ -75,6 +75,65 @@ TEST(Kernel, LinearShapesAcrossTiles) {
   }
 }
 
+/// The contraction over column panels that --attn-pack-weights makes of a
+/// linear with a packed weight: x [m, k] . P[k-major panels of 64 columns],
+/// into C viewed as [m, panels, 64].
+const char *const kPanelLinear = R"mlir(
+  #x = affine_map<(m, p, j, k) -> (m, k)>
+  #w = affine_map<(m, p, j, k) -> (p, k, j)>
+  #c = affine_map<(m, p, j, k) -> (m, p, j)>
+  func.func @f(%x: tensor<?x?xf32>, %w: tensor<?x?x64xf32>) -> tensor<?x?x64xf32>
+      attributes {llvm.emit_c_interface} {
+    %c0 = arith.constant 0 : index
+    %m = tensor.dim %x, %c0 : tensor<?x?xf32>
+    %p = tensor.dim %w, %c0 : tensor<?x?x64xf32>
+    %e = tensor.empty(%m, %p) : tensor<?x?x64xf32>
+    %z = arith.constant 0.0 : f32
+    %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x?x64xf32>) -> tensor<?x?x64xf32>
+    %r = linalg.generic {indexing_maps = [#x, #w, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %w : tensor<?x?xf32>, tensor<?x?x64xf32>) outs(%f : tensor<?x?x64xf32>) {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %pr = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %pr : f32
+      linalg.yield %s : f32
+    } -> tensor<?x?x64xf32>
+    return %r : tensor<?x?x64xf32>
+  })mlir";
+
+/// w [out, in] in panels of `width` columns: P[n / width][k][n % width].
+std::vector<float> packPanels(const std::vector<float> &w, int64_t out,
+                              int64_t in, int64_t width) {
+  std::vector<float> panels(w.size());
+  for (int64_t n = 0; n < out; ++n)
+    for (int64_t k = 0; k < in; ++k)
+      panels[((n / width) * in + k) * width + n % width] = w[n * in + k];
+  return panels;
+}
+
+TEST(Kernel, PanelLinearShapesAcrossTiles) {
+  auto library = compileOrFail(kPanelLinear);
+  ASSERT_TRUE(library);
+  using PanelFn = void (*)(MemRef<3> *, MemRef<2> *, MemRef<3> *);
+  auto fn = reinterpret_cast<PanelFn>(library->symbol("_mlir_ciface_f"));
+  ASSERT_TRUE(fn);
+  std::mt19937 rng(12);
+  // (rows, in, out): decode; fewer rows than a tile; full 6-row tiles plus
+  // remainders; k below, at and across the 128-step cache blocks.
+  const int64_t shapes[][3] = {{1, 64, 64},   {1, 300, 192}, {5, 1, 64},
+                               {6, 128, 128}, {13, 129, 64}, {20, 257, 256}};
+  for (const auto &shape : shapes) {
+    int64_t rows = shape[0], in = shape[1], out = shape[2];
+    SCOPED_TRACE("rows " + std::to_string(rows) + ", in " + std::to_string(in) +
+                 ", out " + std::to_string(out));
+    auto x = randomValues(rng, rows * in), w = randomValues(rng, out * in);
+    auto panels = packPanels(w, out, in, 64);
+    MemRef<2> xm = viewOf<2>(x, {rows, in});
+    MemRef<3> pm = viewOf<3>(panels, {out / 64, in, 64}), result;
+    fn(&result, &xm, &pm);
+    expectClose(takeResult(result), referenceLinear(x, w, rows, in, out, in));
+  }
+}
+
 TEST(Kernel, LinearStridedInputTakesTheGeneralPath) {
   auto library = compileLinear();
   ASSERT_TRUE(library);
@@ -187,6 +246,16 @@ TEST(Kernel, AttentionSingleQuery) { runAttention({1, 777, 2, 2, 8, {}}); }
 // late query blocks, and some rows see no key of a visited block.
 TEST(Kernel, AttentionSlidingWindowAcrossBlocks) {
   runAttention({300, 300, 2, 1, 8, 100});
+}
+
+// Llama's head_dim: P.V's four vector accumulators cover 64 of the 128
+// columns, so each row takes two full groups.
+TEST(Kernel, AttentionHeadDim128) { runAttention({200, 300, 4, 2, 128, {}}); }
+
+// 72 columns: the second group of P.V accumulators is partly masked, and
+// the score and softmax rows end in masked vector steps.
+TEST(Kernel, AttentionHeadDimWithVectorTail) {
+  runAttention({131, 131, 2, 1, 72, {}});
 }
 
 } // namespace

@@ -129,7 +129,7 @@ TEST_F(TinyModel, ExportsVersionAndManifest) {
       library->symbol("attn_abi_version"));
   ASSERT_TRUE(version);
   EXPECT_EQ(version(), ATTN_ABI_VERSION);
-  EXPECT_EQ(manifest["abi_version"], 1);
+  EXPECT_EQ(manifest["abi_version"], int(ATTN_ABI_VERSION));
   // 2 global weights, 9 per-layer ones over 2 layers, and the LM head.
   EXPECT_EQ(slots.size(), 2u + 9u * 2u + 1u);
   // Internal functions are not exported.

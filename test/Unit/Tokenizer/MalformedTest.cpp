@@ -162,9 +162,20 @@ TEST(MalformedByteLevel, RejectsWhatItCannotReproduce) {
 
 TEST(MalformedJson, SyntaxErrorsGiveTheOffset) {
   std::string error = loadError("{\"model\": {\"type\": }", "");
-  EXPECT_NE(error.find("tokenizer.json: invalid JSON at byte 20:"),
+  EXPECT_NE(error.find("tokenizer.json: invalid JSON at byte 20 (line 1, "
+                       "column 20): syntax error while parsing value - "
+                       "unexpected '}'"),
             std::string::npos)
       << error;
+  // Lines and columns count from the last newline; a byte of invalid UTF-8
+  // that nlohmann quotes is escaped, not copied to the terminal.
+  error = loadError("{\n  \"model\": {\n    \"type\": \"ll\xff\"}}", "");
+  EXPECT_NE(error.find("tokenizer.json: invalid JSON at byte 31 (line 3, "
+                       "column 16): "),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("last read: '\"ll\\xff'"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\xff'), std::string::npos) << error;
   error = loadError("", "");
   EXPECT_NE(error.find("tokenizer.json: invalid JSON at byte "),
             std::string::npos)

@@ -22,6 +22,12 @@
 namespace mlir {
 namespace attn {
 
+/// The discardable attribute of an attn.weight whose tensor the runtime
+/// reorders at load: {kind = "panel", width, shape = logical [out, in]}.
+constexpr llvm::StringLiteral kLayoutAttrName = "attn.layout";
+/// P[n / width, k, n % width] = W[n, k] (docs/abi.md, "Repacking").
+constexpr llvm::StringLiteral kPanelLayout = "panel";
+
 /// One manifest weight entry and the slots it takes in the weight table.
 struct WeightSlot {
   /// The Hugging Face tensor name; per-layer names contain `{layer}`.
@@ -31,6 +37,10 @@ struct WeightSlot {
   std::string dtype;
   /// One tensor per layer (`num_hidden_layers` consecutive slots).
   bool perLayer = false;
+  /// Columns per panel when the runtime packs the tensor (`kPanelLayout`);
+  /// 0 for the checkpoint's row-major layout. `shape` stays the
+  /// checkpoint's.
+  int64_t panelWidth = 0;
   /// Index in `attn_call::weights` of the tensor (of layer 0 if per-layer).
   int64_t firstSlot = 0;
 };

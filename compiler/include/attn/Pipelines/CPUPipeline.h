@@ -45,6 +45,9 @@ struct CPUPipelineOptions {
   /// Lower attention in blocks with an online softmax
   /// (--attn-tile-attention) rather than one score matrix per head.
   bool tileAttention = true;
+  /// Vector softmax and P.V in the tiled attention
+  /// (--attn-vectorize-attention); needs tileAttention.
+  bool vectorizeAttention = true;
   /// f32 lanes per vector in the vectorised kernels (16 for AVX-512).
   int64_t vectorSize = 16;
   /// Lower parallel loops to OpenMP (the library then needs libomp); when

@@ -29,6 +29,17 @@ def VectorizeMatmulPass : Pass<"attn-vectorize-matmul"> {
     say so, the tiled nest runs under an `scf.if` on the runtime strides and
     the original generic stays as the other branch. Other generics (other
     maps, element types, bodies, tensors) are left alone.
+
+    The contraction `C[m, p, j] += A[m, k] * P[p, k, j]` that
+    `--attn-pack-weights` makes of a linear with a panel-packed weight
+    (`j` spanning `w`, a multiple of `vector-size`) becomes the
+    outer-product kernel instead: an `scf.parallel` over panels, blocks of
+    `k-block` steps of k (the block of the panel stays in L1 while every
+    row of A passes over it), and `panel-rows` x `w` tiles of C held in
+    `panel-rows * w / vector-size` vector registers, each step loading
+    `w / vector-size` vectors of the panel and broadcasting one element of
+    each row of A: no cross-lane reduction, no masks (k needs none). Rows
+    that do not fill a tile use a 1-row tile, which is also the decode GEMV.
   }];
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
@@ -39,10 +50,41 @@ def VectorizeMatmulPass : Pass<"attn-vectorize-matmul"> {
            "Rows of B (output columns) per register tile">,
     Option<"blockCols", "block-cols", "int64_t", /*default=*/"64",
            "Output columns per parallel task">,
+    Option<"panelRows", "panel-rows", "int64_t", /*default=*/"6",
+           "Rows of A per register tile of the panel kernel">,
+    Option<"kBlock", "k-block", "int64_t", /*default=*/"128",
+           "Steps of k per cache block of the panel kernel">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def PackWeightsPass : Pass<"attn-pack-weights", "::mlir::ModuleOp"> {
+  let summary = "Store the weights that only matmuls read in column panels";
+  let description = [{
+    For each weight name whose every `attn.weight` is a static 2-D f32
+    tensor `[out, in]` with `out` a multiple of `panel-width`, read only as
+    the weight of 2-D f32 `attn.linear`s, changes the weight's type to the
+    panel layout `[out / panel-width, in, panel-width]`
+    (`P[n / w, k, n % w] = W[n, k]`), records
+    `attn.layout = {kind = "panel", width, shape = [out, in]}` on it (the
+    manifest tells the runtime to reorder the checkpoint's tensor so at
+    load) and replaces each of those linears by a contraction over the
+    panels into the output viewed as `[rows, out / w, w]`, plus the bias.
+    `--attn-vectorize-matmul` turns that contraction into an outer-product
+    kernel. Weights that anything else reads (a tied embedding's gather),
+    that are used with other types, or whose `out` the width does not
+    divide keep their layout.
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"64",
+           "Output columns per panel (a multiple of the vector size)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 
@@ -73,6 +115,31 @@ def TileAttentionPass : Pass<"attn-tile-attention"> {
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def VectorizeAttentionPass : Pass<"attn-vectorize-attention"> {
+  let summary = "Vectorise the softmax and P.V of tiled attention on buffers";
+  let description = [{
+    Takes the `linalg.generic` ops that `--attn-tile-attention` marks with
+    `attn.tiled_attention`, once bufferised. Element-wise maps and row
+    reductions over at most two loops become a loop over rows and, inside,
+    masked `vector-size`-lane steps along the contiguous dimension (row
+    reductions keep a vector accumulator and combine its lanes once per
+    row); the exponentials become polynomial vector code. `P . V`
+    (`acc[s, e] += p[s, t] * v[t, e]`) becomes, per row and per four
+    vectors of `e`, a loop over `t` that keeps the four accumulators in
+    registers. Unmarked generics, and marked ones whose operands are not f32
+    buffers with a unit inner stride where the vectors run, are left alone.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Lanes of f32 per vector (16 for AVX-512, 8 for AVX2)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -24,13 +24,19 @@ struct ManifestWeight {
   std::vector<int64_t> shape;
   DType dtype;
   bool perLayer;
+  /// Columns per panel of the "panel" layout, 0 for row-major.
+  int64_t panelWidth = 0;
 };
 
 /// One slot of the weight table: an entry, expanded per layer.
 struct WeightSlot {
   std::string name;
+  /// The checkpoint's shape; the tensor handed to compiled code has it
+  /// unless `panelWidth` says otherwise.
   std::vector<int64_t> shape;
   DType dtype;
+  /// Columns per panel when the runtime repacks the tensor, else 0.
+  int64_t panelWidth = 0;
 };
 
 struct Manifest {

@@ -19,9 +19,11 @@
  * attn_logits: logits[i, v] = sum_j input[i, j] * lm_head[v, j].
  *
  * Built several times with different macros: FIXTURE_ABI_VERSION,
- * FIXTURE_OMIT_LOGITS (a missing symbol), FIXTURE_BROKEN_MANIFEST, and
+ * FIXTURE_OMIT_LOGITS (a missing symbol), FIXTURE_BROKEN_MANIFEST,
  * FIXTURE_HUGE_CACHE (a manifest whose KV cache cannot be allocated, with
- * no max_position_embeddings; its entry points are never reached).
+ * no max_position_embeddings; its entry points are never reached) and
+ * FIXTURE_MAX_POSITIONS (the max_position_embeddings of the manifest, 64
+ * unless set).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -33,6 +35,12 @@
 #ifndef FIXTURE_ABI_VERSION
 #define FIXTURE_ABI_VERSION ATTN_ABI_VERSION
 #endif
+
+#ifndef FIXTURE_MAX_POSITIONS
+#define FIXTURE_MAX_POSITIONS 64
+#endif
+#define FIXTURE_STRING(x) #x
+#define FIXTURE_DIGITS(x) FIXTURE_STRING(x)
 
 enum { L = 2, V = 11, H = 4, KV = 1, D = 2 };
 
@@ -58,9 +66,9 @@ uint32_t attn_abi_version(void) { return FIXTURE_ABI_VERSION; }
 
 const char *attn_manifest(void) {
 #if defined(FIXTURE_BROKEN_MANIFEST)
-  return "{\"abi_version\": 1, \"weights\": [";
+  return "{\"abi_version\": 2, \"weights\": [";
 #elif defined(FIXTURE_HUGE_CACHE)
-  return "{\"abi_version\": 1, \"model_type\": \"fixture\", \"config\": {},"
+  return "{\"abi_version\": 2, \"model_type\": \"fixture\", \"config\": {},"
          " \"num_hidden_layers\": 1, \"vocab_size\": 11, \"hidden_size\": 4,"
          " \"kv_cache\": {\"num_key_value_heads\": 1048576,"
          "   \"head_dim\": 1048576, \"dtype\": \"f32\"},"
@@ -68,8 +76,11 @@ const char *attn_manifest(void) {
          "  {\"name\": \"model.embed_tokens.weight\", \"shape\": [11, 4],"
          "   \"dtype\": \"f32\", \"per_layer\": false}]}";
 #else
-  return "{\"abi_version\": 1, \"model_type\": \"fixture\","
-         " \"config\": {\"max_position_embeddings\": 64},"
+  /* clang-format would reflow the JSON around the macro. */
+  /* clang-format off */
+  return "{\"abi_version\": 2, \"model_type\": \"fixture\","
+         " \"config\": {\"max_position_embeddings\": "
+         FIXTURE_DIGITS(FIXTURE_MAX_POSITIONS) "},"
          " \"num_hidden_layers\": 2, \"vocab_size\": 11, \"hidden_size\": 4,"
          " \"kv_cache\": {\"num_key_value_heads\": 1, \"head_dim\": 2,"
          "   \"dtype\": \"f32\"},"
@@ -84,6 +95,7 @@ const char *attn_manifest(void) {
          "   \"dtype\": \"f32\", \"per_layer\": false},"
          "  {\"name\": \"lm_head.weight\", \"shape\": [11, 4],"
          "   \"dtype\": \"f32\", \"per_layer\": false}]}";
+  /* clang-format on */
 #endif
 }
 

@@ -1,0 +1,215 @@
+//===- PanelMatmul.cpp - Outer-product kernel on column panels ------------===//
+//
+// With the weight in panels P[p, k, j] (w consecutive output columns per
+// panel, contiguous for each k), a tile of `rows` rows of C and the w
+// columns of one panel lives in rows * w / lanes vector registers; each step
+// of k loads w / lanes vectors of the panel and multiplies them by one
+// broadcast element of each row of A. Every loaded vector feeds `rows` FMAs
+// and nothing is reduced across lanes. k is split into blocks so that the
+// block of the panel (kBlock * w floats) stays in L1 while all rows of A
+// pass over it; the panels are the parallel tasks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PanelMatmul.h"
+#include "UnitStrideGuard.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+bool mlir::attn::isPanelMatmul(linalg::GenericOp op, int64_t lanes) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 4 ||
+      !linalg::isaContractionOpInterface(op))
+    return false;
+  auto parallel = utils::IteratorType::parallel;
+  if (op.getIteratorTypesArray() !=
+      SmallVector<utils::IteratorType>{parallel, parallel, parallel,
+                                       utils::IteratorType::reduction})
+    return false;
+  MLIRContext *context = op.getContext();
+  AffineExpr m, p, j, k;
+  bindDims(context, m, p, j, k);
+  SmallVector<AffineMap> expected = {AffineMap::get(4, 0, {m, k}, context),
+                                     AffineMap::get(4, 0, {p, k, j}, context),
+                                     AffineMap::get(4, 0, {m, p, j}, context)};
+  if (op.getIndexingMapsArray() != expected)
+    return false;
+  if (!llvm::all_of(op->getOperands(), [](Value operand) {
+        auto type = dyn_cast<MemRefType>(operand.getType());
+        return type && type.getElementType().isF32();
+      }))
+    return false;
+  auto panels = cast<MemRefType>(op.getDpsInputs()[1].getType());
+  auto c = cast<MemRefType>(op.getDpsInits()[0].getType());
+  int64_t width = panels.getDimSize(2);
+  return !ShapedType::isDynamic(width) && width % lanes == 0 &&
+         c.getDimSize(2) == width;
+}
+
+namespace {
+
+/// Emits the nest for one panel matmul.
+class PanelMatmulBuilder {
+public:
+  PanelMatmulBuilder(OpBuilder &b, Location loc, Value a, Value panels, Value c,
+                     PanelTileShape shape, bool parallel)
+      : b(b), loc(loc), a(a), panels(panels), c(c), shape(shape),
+        parallel(parallel),
+        vectorType(VectorType::get({shape.lanes}, b.getF32Type())),
+        vectors(cast<MemRefType>(panels.getType()).getDimSize(2) /
+                shape.lanes) {}
+
+  void build() {
+    Value zero = constant(0), one = constant(1);
+    Value m = memref::DimOp::create(b, loc, a, 0);
+    Value k = memref::DimOp::create(b, loc, a, 1);
+    Value numPanels = memref::DimOp::create(b, loc, panels, 0);
+    Value fullM = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, m, constant(shape.rows)),
+        constant(shape.rows));
+    // A task takes two panels: the 1-row tiles (decode) then read two
+    // streams of weights at once, which a single core needs to reach the
+    // memory bandwidth.
+    auto taskBody = [&](Value task) {
+      Value first = arith::MulIOp::create(b, loc, task, constant(2));
+      Value second = arith::AddIOp::create(b, loc, first, one);
+      Value end = arith::MinUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, first, constant(2)), numPanels);
+      Value hasSecond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              second, numPanels);
+      forLoop(zero, k, shape.kBlock, [&](Value kFirst) {
+        Value kEnd = arith::MinUIOp::create(
+            b, loc,
+            arith::AddIOp::create(b, loc, kFirst, constant(shape.kBlock)), k);
+        forLoop(first, end, 1, [&](Value panel) {
+          forLoop(zero, fullM, shape.rows, [&](Value row) {
+            emitTile({panel}, row, shape.rows, kFirst, kEnd);
+          });
+        });
+        auto branch = scf::IfOp::create(b, loc, hasSecond,
+                                        /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(branch.thenBlock()->getTerminator());
+        forLoop(fullM, m, 1, [&](Value row) {
+          emitTile({first, second}, row, 1, kFirst, kEnd);
+        });
+        b.setInsertionPoint(branch.elseBlock()->getTerminator());
+        forLoop(fullM, m, 1,
+                [&](Value row) { emitTile({first}, row, 1, kFirst, kEnd); });
+      });
+    };
+    Value numTasks = arith::CeilDivUIOp::create(b, loc, numPanels, constant(2));
+    // Inside another parallel loop the threads are taken already.
+    if (!parallel) {
+      forLoop(zero, numTasks, 1, taskBody);
+      return;
+    }
+    auto loop = scf::ParallelOp::create(
+        b, loc, zero, numTasks, one,
+        [&](OpBuilder &nested, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          taskBody(ivs[0]);
+        });
+    loop->setAttr("attn.matmul_panels", b.getUnitAttr());
+  }
+
+private:
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+
+  void forLoop(Value from, Value to, int64_t step,
+               function_ref<void(Value)> body) {
+    scf::ForOp::create(
+        b, loc, from, to, constant(step), ValueRange{},
+        [&](OpBuilder &nested, Location, Value index, ValueRange) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          body(index);
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  /// C[row .. row + rows, p, :] += A[rows, kFirst .. kEnd] . P[p, kFirst ..
+  /// kEnd, :] for each p of `tilePanels`, with the tile of C in registers.
+  void emitTile(ArrayRef<Value> tilePanels, Value row, int64_t rows,
+                Value kFirst, Value kEnd) {
+    SmallVector<Value> rowIndex, columns;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIndex.push_back(arith::AddIOp::create(b, loc, row, constant(r)));
+    for (int64_t v = 0; v < vectors; ++v)
+      columns.push_back(constant(v * shape.lanes));
+    // Accumulator (r, q, v): row r, panel q, vector v.
+    int64_t perRow = int64_t(tilePanels.size()) * vectors;
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < rows; ++r)
+      for (Value panel : tilePanels)
+        for (int64_t v = 0; v < vectors; ++v)
+          init.push_back(vector::LoadOp::create(
+              b, loc, vectorType, c,
+              ValueRange{rowIndex[r], panel, columns[v]}));
+    auto loop = scf::ForOp::create(
+        b, loc, kFirst, kEnd, constant(1), init,
+        [&](OpBuilder &nested, Location, Value kIndex, ValueRange acc) {
+          SmallVector<Value> weights, updated;
+          for (Value panel : tilePanels)
+            for (int64_t v = 0; v < vectors; ++v)
+              weights.push_back(vector::LoadOp::create(
+                  nested, loc, vectorType, panels,
+                  ValueRange{panel, kIndex, columns[v]}));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value element = memref::LoadOp::create(
+                nested, loc, a, ValueRange{rowIndex[r], kIndex});
+            Value broadcast =
+                vector::BroadcastOp::create(nested, loc, vectorType, element);
+            for (int64_t i = 0; i < perRow; ++i)
+              updated.push_back(vector::FMAOp::create(
+                  nested, loc, broadcast, weights[i], acc[r * perRow + i]));
+          }
+          scf::YieldOp::create(nested, loc, updated);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (auto [q, panel] : llvm::enumerate(tilePanels))
+        for (int64_t v = 0; v < vectors; ++v)
+          vector::StoreOp::create(
+              b, loc, loop.getResult(r * perRow + q * vectors + v), c,
+              ValueRange{rowIndex[r], panel, columns[v]});
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Value a, panels, c;
+  PanelTileShape shape;
+  bool parallel;
+  VectorType vectorType;
+  int64_t vectors;
+};
+
+} // namespace
+
+void mlir::attn::rewritePanelMatmul(linalg::GenericOp op,
+                                    PanelTileShape shape) {
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputs()[0], panels = op.getDpsInputs()[1],
+        c = op.getDpsInits()[0];
+  bool parallel = !op->getParentOfType<scf::ParallelOp>() &&
+                  !op->getParentOfType<scf::ForallOp>();
+  // A is only read an element at a time and needs no unit stride; it is
+  // checked anyway, as it is one of the op's buffers.
+  replaceUnderUnitStrideCheck(op, [&](OpBuilder &builder) {
+    PanelMatmulBuilder(builder, loc, a,
+                       withUnitInnerStride(builder, loc, panels),
+                       withUnitInnerStride(builder, loc, c), shape, parallel)
+        .build();
+  });
+}
