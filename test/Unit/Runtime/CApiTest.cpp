@@ -182,8 +182,7 @@ TEST(CApi, ThreadCount) {
   attn_session *session;
   ASSERT_EQ(attn_session_create(model, 8, &session), ATTN_OK);
   EXPECT_EQ(attn_session_threads(session), 0);
-  EXPECT_EQ(attn_session_set_threads(session, -1),
-            ATTN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(attn_session_set_threads(session, -1), ATTN_ERROR_INVALID_ARGUMENT);
   EXPECT_MESSAGE("attn_session_set_threads: threads is -1; expected 0 (the "
                  "default) or a positive count");
   EXPECT_EQ(attn_session_threads(session), 0);
