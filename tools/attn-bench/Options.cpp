@@ -7,9 +7,9 @@
 
 #include "Options.h"
 
+#include "common/ParseNumber.h"
+
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <optional>
 #include <vector>
 
@@ -50,25 +50,10 @@ for prefill, memory bandwidth for decode. See docs/benchmarking.md.
 
 namespace {
 
+using attn::tools::parseInt;
+
 /// More threads than any machine this runs on has processors.
 constexpr int64_t kMaxThreads = 1024;
-
-bool parseInt(const std::string &flag, const std::string &text, int64_t min,
-              int64_t &result, std::string &error) {
-  errno = 0;
-  char *end = nullptr;
-  long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end || errno == ERANGE) {
-    error = flag + ": '" + text + "' is not an integer";
-    return false;
-  }
-  if (value < min) {
-    error = flag + ": " + text + " is below " + std::to_string(min);
-    return false;
-  }
-  result = value;
-  return true;
-}
 
 bool given(const std::vector<std::string> &flags, const char *flag) {
   return std::find(flags.begin(), flags.end(), flag) != flags.end();

@@ -6,8 +6,9 @@
 
 #include "Options.h"
 
+#include "common/ParseNumber.h"
+
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -63,22 +64,7 @@ or checks a tokenizer on its own. See docs/attn-run.md.
 
 namespace {
 
-bool parseInt(const std::string &flag, const std::string &text, int64_t min,
-              int64_t &result, std::string &error) {
-  errno = 0;
-  char *end = nullptr;
-  long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end || errno == ERANGE) {
-    error = flag + ": '" + text + "' is not an integer";
-    return false;
-  }
-  if (value < min) {
-    error = flag + ": " + text + " is below " + std::to_string(min);
-    return false;
-  }
-  result = value;
-  return true;
-}
+using attn::tools::parseInt;
 
 bool parseFloat(const std::string &flag, const std::string &text, float &result,
                 std::string &error) {

@@ -4,10 +4,9 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/GPU/Passes.h"
+#include "attn/Pipelines/PipelineSteps.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -18,67 +17,32 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 
+/// The phase names, in the order of CUDAPhase.
+static constexpr StringLiteral kCUDAPhaseNames[] = {
+    "linalg", "abi", "bufferized", "kernels", "nvvm", "llvm"};
+
+static_assert(std::size(kCUDAPhaseNames) ==
+                  static_cast<unsigned>(CUDAPhase::LLVM) + 1,
+              "a name for every phase");
+
 llvm::StringRef mlir::attn::stringifyCUDAPhase(CUDAPhase phase) {
-  switch (phase) {
-  case CUDAPhase::Linalg:
-    return "linalg";
-  case CUDAPhase::ABI:
-    return "abi";
-  case CUDAPhase::Bufferized:
-    return "bufferized";
-  case CUDAPhase::Kernels:
-    return "kernels";
-  case CUDAPhase::NVVM:
-    return "nvvm";
-  case CUDAPhase::LLVM:
-    return "llvm";
-  }
-  llvm_unreachable("unknown CUDA phase");
+  return kCUDAPhaseNames[static_cast<unsigned>(phase)];
 }
 
 std::optional<CUDAPhase> mlir::attn::parseCUDAPhase(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<CUDAPhase>>(name)
-      .Case("linalg", CUDAPhase::Linalg)
-      .Case("abi", CUDAPhase::ABI)
-      .Case("bufferized", CUDAPhase::Bufferized)
-      .Case("kernels", CUDAPhase::Kernels)
-      .Case("nvvm", CUDAPhase::NVVM)
-      .Case("llvm", CUDAPhase::LLVM)
-      .Default(std::nullopt);
+  if (std::optional<unsigned> phase = findPhase(kCUDAPhaseNames, name))
+    return static_cast<CUDAPhase>(*phase);
+  return std::nullopt;
 }
 
 static constexpr llvm::StringLiteral kLibdevice =
     "nvvm/libdevice/libdevice.10.bc";
-
-static void addCleanup(OpPassManager &pm) {
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-}
-
-/// The bufferisation of the CPU pipeline (CPUPipeline.cpp explains each
-/// option): the caches are updated in place, so the kernels write the keys
-/// and values straight into the runtime's device buffers.
-static void addBufferization(OpPassManager &pm) {
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions options;
-  options.bufferizeFunctionBoundaries = true;
-  options.allowReturnAllocsFromLoops = true;
-  options.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::InferLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(options));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
-  addCleanup(pm);
-  bufferization::buildBufferDeallocationPipeline(pm);
-  addCleanup(pm);
-}
 
 /// Loop nests to kernels: every copy becomes a linalg op, every linalg op a
 /// parallel loop nest, every outermost nest a launch, every launch a kernel.
@@ -94,7 +58,7 @@ static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createMergeKernelModulesPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
-  addCleanup(pm);
+  addAttnCleanup(pm);
   CheckSharedMemoryPassOptions checkOptions;
   checkOptions.chip = options.arch;
   pm.addPass(createCheckSharedMemoryPass(checkOptions));
@@ -154,7 +118,7 @@ static void addHostToLLVM(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  addCleanup(pm);
+  addAttnCleanup(pm);
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
@@ -184,7 +148,9 @@ void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
   if (done(CUDAPhase::ABI))
     return;
 
-  addBufferization(pm);
+  // The caches are updated in place, so the kernels write the keys and
+  // values straight into the runtime's device buffers.
+  addAttnBufferization(pm);
   if (done(CUDAPhase::Bufferized))
     return;
 
@@ -234,14 +200,13 @@ void mlir::attn::registerCUDAPipeline() {
         CUDAPipelineCLOptions clOptions;
         if (failed(clOptions.parseFromString(optionsText)))
           return failure();
-        std::optional<CUDAPhase> phase = parseCUDAPhase(clOptions.stopAfter);
-        if (!phase)
-          return errorHandler("attn-cuda-pipeline: unknown phase '" +
-                              clOptions.stopAfter +
-                              "' for stop-after (expected linalg, abi, "
-                              "bufferized, kernels, nvvm or llvm)");
+        FailureOr<unsigned> phase =
+            parseStopAfter("attn-cuda-pipeline", kCUDAPhaseNames,
+                           clOptions.stopAfter, errorHandler);
+        if (failed(phase))
+          return failure();
         CUDAPipelineOptions options;
-        options.stopAfter = *phase;
+        options.stopAfter = static_cast<CUDAPhase>(*phase);
         options.arch = clOptions.arch;
         options.blockSize = clOptions.blockSize;
         if (clOptions.format == "cubin")

@@ -3,11 +3,10 @@
 #include "attn/Pipelines/CPUPipeline.h"
 
 #include "attn/Conversion/Passes.h"
+#include "attn/Pipelines/PipelineSteps.h"
 #include "attn/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -17,62 +16,25 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "llvm/ADT/StringSwitch.h"
-
 using namespace mlir;
 using namespace mlir::attn;
 
+/// The phase names, in the order of CPUPhase.
+static constexpr StringLiteral kCPUPhaseNames[] = {
+    "linalg", "abi", "bufferized", "loops", "llvm"};
+
+static_assert(std::size(kCPUPhaseNames) ==
+                  static_cast<unsigned>(CPUPhase::LLVM) + 1,
+              "a name for every phase");
+
 llvm::StringRef mlir::attn::stringifyCPUPhase(CPUPhase phase) {
-  switch (phase) {
-  case CPUPhase::Linalg:
-    return "linalg";
-  case CPUPhase::ABI:
-    return "abi";
-  case CPUPhase::Bufferized:
-    return "bufferized";
-  case CPUPhase::Loops:
-    return "loops";
-  case CPUPhase::LLVM:
-    return "llvm";
-  }
-  llvm_unreachable("unknown CPU phase");
+  return kCPUPhaseNames[static_cast<unsigned>(phase)];
 }
 
 std::optional<CPUPhase> mlir::attn::parseCPUPhase(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<CPUPhase>>(name)
-      .Case("linalg", CPUPhase::Linalg)
-      .Case("abi", CPUPhase::ABI)
-      .Case("bufferized", CPUPhase::Bufferized)
-      .Case("loops", CPUPhase::Loops)
-      .Case("llvm", CPUPhase::LLVM)
-      .Default(std::nullopt);
-}
-
-static void addCleanup(OpPassManager &pm) {
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-}
-
-static void addBufferization(OpPassManager &pm) {
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions options;
-  options.bufferizeFunctionBoundaries = true;
-  // The hidden state of the layer loop is a new buffer on every iteration.
-  options.allowReturnAllocsFromLoops = true;
-  // Results get the layout of what the body returns and arguments a fully
-  // dynamic one, so that a layer's slice of the cache is passed without a
-  // copy.
-  options.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::InferLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(options));
-  // The updated caches that @prefill and @decoder_layer return are their
-  // arguments (once canonicalisation has removed the loop-carried copies of
-  // them); dropping them keeps deallocation from cloning the caches.
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
-  addCleanup(pm);
-  bufferization::buildBufferDeallocationPipeline(pm);
-  addCleanup(pm);
+  if (std::optional<unsigned> phase = findPhase(kCPUPhaseNames, name))
+    return static_cast<CPUPhase>(*phase);
+  return std::nullopt;
 }
 
 static void addLowerToLLVM(OpPassManager &pm,
@@ -101,7 +63,7 @@ static void addLowerToLLVM(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  addCleanup(pm);
+  addAttnCleanup(pm);
 }
 
 void mlir::attn::populateCPUPipeline(OpPassManager &pm,
@@ -133,7 +95,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   if (done(CPUPhase::ABI))
     return;
 
-  addBufferization(pm);
+  addAttnBufferization(pm);
   if (done(CPUPhase::Bufferized))
     return;
 
@@ -153,7 +115,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createLoopInvariantCodeMotionPass());
-  addCleanup(pm);
+  addAttnCleanup(pm);
   if (done(CPUPhase::Loops))
     return;
 
@@ -205,14 +167,13 @@ void mlir::attn::registerCPUPipeline() {
         CPUPipelineCLOptions clOptions;
         if (failed(clOptions.parseFromString(optionsText)))
           return failure();
-        std::optional<CPUPhase> phase = parseCPUPhase(clOptions.stopAfter);
-        if (!phase)
-          return errorHandler("attn-cpu-pipeline: unknown phase '" +
-                              clOptions.stopAfter +
-                              "' for stop-after (expected linalg, abi, "
-                              "bufferized, loops or llvm)");
+        FailureOr<unsigned> phase =
+            parseStopAfter("attn-cpu-pipeline", kCPUPhaseNames,
+                           clOptions.stopAfter, errorHandler);
+        if (failed(phase))
+          return failure();
         CPUPipelineOptions options;
-        options.stopAfter = *phase;
+        options.stopAfter = static_cast<CPUPhase>(*phase);
         options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
         options.parallel = clOptions.parallel;
         options.tileAttention = clOptions.tileAttention;
