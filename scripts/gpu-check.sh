@@ -11,8 +11,8 @@
 #      decode GB/s, prefill and decode tokens/s of a ~1B config.
 #
 # Every number printed comes from a tool that measured it. A piece that is
-# missing (no GPU, no --target=cuda in attnc, a runtime that does not put
-# CUDA models in device memory, no attention benchmark) stops the script
+# missing (no GPU, a runtime that does not put CUDA models in device
+# memory, no GPU attention benchmark) stops the script
 # with "gpu-check: FAILED: ..." and a non-zero exit; it never prints a
 # number in its place.
 #

@@ -63,6 +63,8 @@ int mlir::attn::attncMain(int argc, char **argv) {
           clEnumValN(EmitKind::Llvm, "llvm", "the optimised LLVM IR"),
           clEnumValN(EmitKind::Asm, "asm", "assembly for the chosen CPU"),
           clEnumValN(EmitKind::Obj, "obj", "a relocatable object"),
+          clEnumValN(EmitKind::Ptx, "ptx",
+                     "the PTX of the kernels (--target=cuda)"),
           clEnumValN(EmitKind::Library, "library",
                      "a model library for the runtime (default)")),
       llvm::cl::init(EmitKind::Library), llvm::cl::cat(category));
@@ -71,6 +73,20 @@ int mlir::attn::attncMain(int argc, char **argv) {
       llvm::cl::desc("Stop after a phase and print the IR: frontend, linalg, "
                      "abi, bufferized, loops or llvm"),
       llvm::cl::value_desc("phase"), llvm::cl::cat(category));
+  llvm::cl::opt<TargetKind> target(
+      "target", llvm::cl::desc("The machine the library runs on"),
+      llvm::cl::values(
+          clEnumValN(TargetKind::CPU, "cpu", "this CPU or --mcpu (default)"),
+          clEnumValN(TargetKind::CUDA, "cuda",
+                     "an NVIDIA GPU of --cuda-arch (kernels as PTX, and as a "
+                     "cubin where ptxas is found)")),
+      llvm::cl::init(TargetKind::CPU), llvm::cl::cat(category));
+  llvm::cl::opt<std::string> cudaArch(
+      "cuda-arch",
+      llvm::cl::desc("GPU architecture for --target=cuda: sm_80, sm_86, "
+                     "sm_89 or sm_90 (default sm_90)"),
+      llvm::cl::value_desc("sm_XX"), llvm::cl::init("sm_90"),
+      llvm::cl::cat(category));
   llvm::cl::opt<std::string> mcpu(
       "mcpu",
       llvm::cl::desc("CPU to generate code for (default: the host's; 'llc "
@@ -127,6 +143,10 @@ int mlir::attn::attncMain(int argc, char **argv) {
   options.target.features = mattr;
   options.target.optLevel = optLevel;
   options.target.linkerPath = linker;
+  options.targetKind = target;
+  options.cuda.arch = cudaArch;
+  options.cuda.optLevel = optLevel;
+  options.cuda.linkerPath = linker;
   options.verbose = verbose;
   options.applyMLIRCommandLineOptions = true;
 

@@ -176,6 +176,17 @@ LogicalResult mlir::attn::compile(const CompileOptions &options,
   if (options.stopAfter && options.emit != EmitKind::Mlir)
     return reportError(errs, "--compile-to prints MLIR; it cannot be "
                              "combined with an --emit other than mlir");
+  if (options.targetKind == TargetKind::CUDA &&
+      (options.emit == EmitKind::Asm || options.emit == EmitKind::Obj))
+    return reportError(errs, "--target=cuda writes a library, its host LLVM "
+                             "IR, its PTX, the manifest or the graph; "
+                             "--emit=asm and --emit=obj are for the CPU");
+  if (options.targetKind == TargetKind::CUDA && options.stopAfter)
+    return reportError(errs, "--compile-to names CPU phases; for the CUDA "
+                             "pipeline's phases use attn-opt "
+                             "--attn-cuda-pipeline=stop-after=PHASE");
+  if (options.targetKind == TargetKind::CPU && options.emit == EmitKind::Ptx)
+    return reportError(errs, "--emit=ptx needs --target=cuda");
   if (options.emit == EmitKind::Library && options.outputPath == "-")
     return reportError(errs, "a model library cannot be written to stdout; "
                              "give -o a file name");
@@ -216,6 +227,21 @@ LogicalResult mlir::attn::compile(const CompileOptions &options,
     if (failed(applyCommandLine(pm, options)) || failed(pm.run(*module)))
       return failure();
     bytes = printModule(*module);
+  } else if (options.targetKind == TargetKind::CUDA) {
+    // The CUDA target runs its own pipeline from the graph.
+    timer.start("CUDA pipeline and code generation for " + options.cuda.arch);
+    if (options.emit == EmitKind::Library) {
+      if (failed(compileToCUDALibrary(*module, options.cuda,
+                                      output->getTemporaryPath())))
+        return failure();
+    } else {
+      llvm::raw_string_ostream os(bytes);
+      if (failed(options.emit == EmitKind::Ptx
+                     ? emitPTX(*module, options.cuda, os)
+                     : emitCUDAHostLLVMIR(*module, options.cuda, os)))
+        return failure();
+    }
+    timer.stop();
   } else {
     CPUPhase stopAfter = options.stopAfter.value_or(CPUPhase::LLVM);
     timer.start(

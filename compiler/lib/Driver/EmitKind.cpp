@@ -17,6 +17,7 @@ bool mlir::attn::isTextOutput(EmitKind kind) {
   case EmitKind::Manifest:
   case EmitKind::Llvm:
   case EmitKind::Asm:
+  case EmitKind::Ptx:
     return true;
   case EmitKind::Obj:
   case EmitKind::Library:

@@ -9,6 +9,7 @@
 #define ATTN_DRIVER_DRIVER_H
 
 #include "attn/Driver/EmitKind.h"
+#include "attn/GPU/CUDATarget.h"
 #include "attn/Pipelines/CPUPipeline.h"
 #include "attn/Target/CPU/CPUTarget.h"
 
@@ -23,6 +24,9 @@ namespace mlir {
 class MLIRContext;
 namespace attn {
 
+/// The machine the model library runs on.
+enum class TargetKind { CPU, CUDA };
+
 struct CompileOptions {
   /// The config.json to compile (`-` reads stdin).
   std::string inputPath;
@@ -35,6 +39,11 @@ struct CompileOptions {
   /// CPU, features, optimisation level and linker for llvm, asm, obj and
   /// library outputs.
   CPUTargetOptions target;
+  /// CPU (the default) or an NVIDIA GPU. With CUDA, `cuda` chooses the
+  /// architecture; the library, llvm (host code), ptx and mlir (the graph)
+  /// outputs are available, asm, obj and --compile-to are not.
+  TargetKind targetKind = TargetKind::CPU;
+  CUDATargetOptions cuda;
   /// Print a line with the time taken by each long phase on the error stream.
   bool verbose = false;
   /// Apply MLIR's pass-manager command-line options (--mlir-print-ir-*,

@@ -25,6 +25,8 @@ enum class EmitKind {
   Asm,
   /// A relocatable object for the chosen CPU.
   Obj,
+  /// The PTX of the GPU kernels (--target=cuda only).
+  Ptx,
   /// The model library the runtime loads (the default).
   Library,
 };
