@@ -8,6 +8,8 @@
 
 #include "CUDATargetUtils.h"
 
+#include "attn/Target/HostTarget.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -22,17 +24,10 @@ using namespace mlir::attn;
 
 static std::unique_ptr<llvm::TargetMachine>
 createHostTargetMachine(ModuleOp module, const CUDATargetOptions &options) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getProcessTriple());
-  std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target) {
-    mlir::emitError(module.getLoc()) << "no LLVM target for the host triple '"
-                                     << triple.str() << "': " << error;
+  llvm::Triple triple;
+  const llvm::Target *target = lookupHostTarget(module.getLoc(), triple);
+  if (!target)
     return nullptr;
-  }
   llvm::CodeGenOptLevel level = options.optLevel == 0
                                     ? llvm::CodeGenOptLevel::None
                                     : llvm::CodeGenOptLevel::Default;

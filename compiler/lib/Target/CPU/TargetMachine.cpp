@@ -3,6 +3,7 @@
 #include "TargetMachine.h"
 
 #include "attn/Pipelines/CPUPipeline.h"
+#include "attn/Target/HostTarget.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
@@ -25,18 +26,10 @@ using namespace mlir::attn;
 std::unique_ptr<llvm::TargetMachine>
 mlir::attn::createCPUTargetMachine(ModuleOp module,
                                    const CPUTargetOptions &options) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-
-  llvm::Triple triple(llvm::sys::getProcessTriple());
-  std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target) {
-    mlir::emitError(module.getLoc()) << "no LLVM target for the host triple '"
-                                     << triple.str() << "': " << error;
+  llvm::Triple triple;
+  const llvm::Target *target = lookupHostTarget(module.getLoc(), triple);
+  if (!target)
     return nullptr;
-  }
 
   bool host = options.cpu.empty() || options.cpu == "native";
   std::string cpu = host ? llvm::sys::getHostCPUName().str() : options.cpu;
