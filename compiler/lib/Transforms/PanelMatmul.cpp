@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PanelMatmul.h"
+#include "KernelLoopBuilder.h"
 #include "UnitStrideGuard.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -56,11 +57,11 @@ bool mlir::attn::isPanelMatmul(linalg::GenericOp op, int64_t lanes) {
 namespace {
 
 /// Emits the nest for one panel matmul.
-class PanelMatmulBuilder {
+class PanelMatmulBuilder : KernelLoopBuilder {
 public:
   PanelMatmulBuilder(OpBuilder &b, Location loc, Value a, Value panels, Value c,
                      PanelTileShape shape, bool parallel)
-      : b(b), loc(loc), a(a), panels(panels), c(c), shape(shape),
+      : KernelLoopBuilder(b, loc), a(a), panels(panels), c(c), shape(shape),
         parallel(parallel),
         vectorType(VectorType::get({shape.lanes}, b.getF32Type())),
         vectors(cast<MemRefType>(panels.getType()).getDimSize(2) /
@@ -106,40 +107,10 @@ public:
       });
     };
     Value numTasks = arith::CeilDivUIOp::create(b, loc, numPanels, constant(2));
-    // Inside another parallel loop the threads are taken already.
-    if (!parallel) {
-      forLoop(zero, numTasks, 1, taskBody);
-      return;
-    }
-    auto loop = scf::ParallelOp::create(
-        b, loc, zero, numTasks, one,
-        [&](OpBuilder &nested, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          taskBody(ivs[0]);
-        });
-    loop->setAttr("attn.matmul_panels", b.getUnitAttr());
+    forEachTask(numTasks, parallel, "attn.matmul_panels", taskBody);
   }
 
 private:
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-
-  void forLoop(Value from, Value to, int64_t step,
-               function_ref<void(Value)> body) {
-    scf::ForOp::create(
-        b, loc, from, to, constant(step), ValueRange{},
-        [&](OpBuilder &nested, Location, Value index, ValueRange) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          body(index);
-          scf::YieldOp::create(b, loc);
-        });
-  }
-
   /// C[row .. row + rows, p, :] += A[rows, kFirst .. kEnd] . P[p, kFirst ..
   /// kEnd, :] for each p of `tilePanels`, with the tile of C in registers.
   void emitTile(ArrayRef<Value> tilePanels, Value row, int64_t rows,
@@ -186,8 +157,6 @@ private:
               ValueRange{rowIndex[r], panel, columns[v]});
   }
 
-  OpBuilder &b;
-  Location loc;
   Value a, panels, c;
   PanelTileShape shape;
   bool parallel;
@@ -202,8 +171,7 @@ void mlir::attn::rewritePanelMatmul(linalg::GenericOp op,
   Location loc = op.getLoc();
   Value a = op.getDpsInputs()[0], panels = op.getDpsInputs()[1],
         c = op.getDpsInits()[0];
-  bool parallel = !op->getParentOfType<scf::ParallelOp>() &&
-                  !op->getParentOfType<scf::ForallOp>();
+  bool parallel = mayStartParallelLoop(op);
   // A is only read an element at a time and needs no unit stride; it is
   // checked anyway, as it is one of the op's buffers.
   replaceUnderUnitStrideCheck(op, [&](OpBuilder &builder) {

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelLoopBuilder.h"
 #include "PanelMatmul.h"
 #include "UnitStrideGuard.h"
 
@@ -63,15 +64,16 @@ bool isTransposedMatmul(linalg::GenericOp op) {
 }
 
 /// Emits the loop nest for C += A . B^T, all three with unit inner stride.
-class TiledMatmulBuilder {
+class TiledMatmulBuilder : KernelLoopBuilder {
 public:
   TiledMatmulBuilder(OpBuilder &b, Location loc, Value a, Value bT, Value c,
                      TileShape shape, bool parallel)
-      : b(b), loc(loc), a(a), bT(bT), c(c), shape(shape), parallel(parallel),
+      : KernelLoopBuilder(b, loc), a(a), bT(bT), c(c), shape(shape),
+        parallel(parallel),
         vectorType(VectorType::get({shape.lanes}, b.getF32Type())) {}
 
   void build() {
-    Value zero = constant(0), one = constant(1);
+    Value zero = constant(0);
     Value m = memref::DimOp::create(b, loc, a, 0);
     Value k = memref::DimOp::create(b, loc, a, 1);
     Value n = memref::DimOp::create(b, loc, bT, 0);
@@ -98,46 +100,15 @@ public:
       rowTiles(zero, fullM, shape.rows);
       rowTiles(fullM, m, 1);
     };
-    // Inside another parallel loop (attention heads) the threads are taken:
-    // a nested team would only add a fork per call.
-    if (!parallel) {
-      forLoop(zero, blocks, 1, blockBody);
-      return;
-    }
-    auto loop = scf::ParallelOp::create(
-        b, loc, zero, blocks, one,
-        [&](OpBuilder &nested, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          blockBody(ivs[0]);
-        });
-    loop->setAttr("attn.matmul_blocks", b.getUnitAttr());
+    forEachTask(blocks, parallel, "attn.matmul_blocks", blockBody);
   }
 
 private:
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-
   /// `value` rounded down to a multiple of `multiple`.
   Value roundDown(Value value, int64_t multiple) {
     Value step = constant(multiple);
     return arith::MulIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, value, step), step);
-  }
-
-  void forLoop(Value from, Value to, int64_t step,
-               function_ref<void(Value)> body) {
-    scf::ForOp::create(
-        b, loc, from, to, constant(step), ValueRange{},
-        [&](OpBuilder &nested, Location, Value index, ValueRange) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          body(index);
-          scf::YieldOp::create(b, loc);
-        });
   }
 
   /// One step of the accumulators: loads of `rows` rows of A and `cols` rows
@@ -206,8 +177,6 @@ private:
       }
   }
 
-  OpBuilder &b;
-  Location loc;
   Value a, bT, c;
   TileShape shape;
   bool parallel;
@@ -220,8 +189,7 @@ void rewriteMatmul(linalg::GenericOp op, TileShape shape) {
   Location loc = op.getLoc();
   Value a = op.getDpsInputs()[0], bT = op.getDpsInputs()[1],
         c = op.getDpsInits()[0];
-  bool parallel = !op->getParentOfType<scf::ParallelOp>() &&
-                  !op->getParentOfType<scf::ForallOp>();
+  bool parallel = mayStartParallelLoop(op);
   replaceUnderUnitStrideCheck(op, [&](OpBuilder &builder) {
     TiledMatmulBuilder(builder, loc, withUnitInnerStride(builder, loc, a),
                        withUnitInnerStride(builder, loc, bT),
