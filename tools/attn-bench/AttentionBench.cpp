@@ -10,19 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttentionBench.h"
-
-#include "attn/Compiler/Registration.h"
-#include "attn/Pipelines/CPUPipeline.h"
-#include "attn/Target/CPU/CPUTarget.h"
-
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/SourceMgr.h"
+#include "CompiledFunction.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,7 +19,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dlfcn.h>
 #include <fstream>
 #include <malloc.h>
 #include <optional>
@@ -174,82 +161,23 @@ MemRef3 viewOf(std::vector<float> &data, int64_t rows, int64_t heads,
 
 using AttentionFn = void (*)(MemRef3 *, MemRef3 *, MemRef3 *, MemRef3 *);
 
-/// A compiled attention library in a temporary file, unloaded and removed
-/// on destruction.
-class AttentionLibrary {
-public:
-  ~AttentionLibrary() {
-    if (handle)
-      dlclose(handle);
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
-  }
-
-  bool compile(const AttentionOptions &options, bool fused, bool vectorized,
-               std::string &error) {
-    std::string h = std::to_string(options.heads),
-                kv = std::to_string(options.kvHeads),
-                d = std::to_string(options.headDim);
-    std::string q3 = "tensor<?x" + h + "x" + d + "xf32>",
-                k3 = "tensor<?x" + kv + "x" + d + "xf32>";
-    char scale[64];
-    std::snprintf(scale, sizeof(scale), "%.17g",
-                  1 / std::sqrt(double(options.headDim)));
-    std::string source = "func.func @attention(%q: " + q3 + ", %k: " + k3 +
-                         ", %v: " + k3 + ") -> " + q3 +
-                         " attributes {llvm.emit_c_interface} {\n"
-                         "  %o = attn.attention %q, %k, %v {scale = " +
-                         scale + " : f64, causal} : " + q3 + ", " + k3 + ", " +
-                         k3 + " -> " + q3 + "\n  return %o : " + q3 + "\n}\n";
-
-    mlir::DialectRegistry registry;
-    mlir::attn::registerAllDialects(registry);
-    mlir::MLIRContext context(registry);
-    llvm::raw_string_ostream errors(error);
-    llvm::SourceMgr sourceMgr;
-    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, errors);
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-    if (!module)
-      return false;
-    mlir::PassManager pm(&context);
-    mlir::attn::CPUPipelineOptions pipeline;
-    pipeline.tileAttention = fused;
-    pipeline.vectorizeAttention = vectorized;
-    mlir::attn::populateCPUPipeline(pm, pipeline);
-    if (mlir::failed(pm.run(*module)))
-      return false;
-    llvm::SmallString<128> file;
-    if (std::error_code code = llvm::sys::fs::createTemporaryFile(
-            "attn-bench-attention", "so", file)) {
-      error = "cannot create a temporary library file: " + code.message();
-      return false;
-    }
-    path = file.str().str();
-    if (mlir::failed(mlir::attn::compileToSharedLibrary(
-            *module, mlir::attn::CPUTargetOptions(), path)))
-      return false;
-    handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-      error =
-          std::string("dlopen of the compiled attention failed: ") + dlerror();
-      return false;
-    }
-    function =
-        reinterpret_cast<AttentionFn>(dlsym(handle, "_mlir_ciface_attention"));
-    if (!function) {
-      error = "the compiled attention has no _mlir_ciface_attention";
-      return false;
-    }
-    return true;
-  }
-
-  AttentionFn function = nullptr;
-
-private:
-  void *handle = nullptr;
-  std::string path;
-};
+/// One causal attn.attention over the benchmark's shapes.
+std::string attentionSource(const AttentionOptions &options) {
+  std::string h = std::to_string(options.heads),
+              kv = std::to_string(options.kvHeads),
+              d = std::to_string(options.headDim);
+  std::string q3 = "tensor<?x" + h + "x" + d + "xf32>",
+              k3 = "tensor<?x" + kv + "x" + d + "xf32>";
+  char scale[64];
+  std::snprintf(scale, sizeof(scale), "%.17g",
+                1 / std::sqrt(double(options.headDim)));
+  return "func.func @attention(%q: " + q3 + ", %k: " + k3 + ", %v: " + k3 +
+         ") -> " + q3 +
+         " attributes {llvm.emit_c_interface} {\n"
+         "  %o = attn.attention %q, %k, %v {scale = " +
+         scale + " : f64, causal} : " + q3 + ", " + k3 + ", " + k3 + " -> " +
+         q3 + "\n  return %o : " + q3 + "\n}\n";
+}
 
 /// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"); nullopt when
 /// the file or the field is missing.
@@ -370,15 +298,19 @@ int runAttentionBench(int argc, char **argv) {
     if (!variant.wanted)
       continue;
     const char *name = variant.name;
-    AttentionLibrary library;
-    if (!library.compile(options, variant.fused, variant.vectorized, error)) {
+    CompiledFunction library;
+    mlir::attn::CPUPipelineOptions pipeline;
+    pipeline.tileAttention = variant.fused;
+    pipeline.vectorizeAttention = variant.vectorized;
+    if (!library.compile(attentionSource(options), "attention", pipeline,
+                         error)) {
       std::fprintf(stderr,
                    "attn-bench: error: compiling the %s attention: %s\n", name,
                    error.c_str());
       return 1;
     }
     for (int64_t seq : options.seqs) {
-      Measurement m = measure(library.function, options, seq);
+      Measurement m = measure(library.get<AttentionFn>(), options, seq);
       std::printf("| %s | %lld | %.2f ± %.2f | ", name, (long long)seq,
                   m.meanMs, m.stddevMs);
       if (m.peakMiB < 0)

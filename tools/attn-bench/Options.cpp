@@ -20,6 +20,7 @@ const char kUsage[] = R"(usage:
              [-p N] [-n N] [-r N] [--threads N] [--limits-buffer-mib M]
   attn-bench --limits-only [--threads N] [--limits-buffer-mib M]
   attn-bench --attention [...]   (attention alone; --attention --help)
+  attn-bench --matmul [...]      (one packed matmul; --matmul --help)
 
 Measures prompt processing (ppN: one prefill of N tokens) and text
 generation (tgN: N decodes of one token) of a model library written by

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttentionBench.h"
+#include "MatmulBench.h"
 #include "ModelCost.h"
 #include "Options.h"
 #include "RandomWeightsDir.h"
@@ -102,6 +103,8 @@ int openModel(const Options &options,
 int main(int argc, char **argv) {
   if (argc > 1 && std::string(argv[1]) == "--attention")
     return runAttentionBench(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "--matmul")
+    return runMatmulBench(argc, argv);
   Options options;
   std::string error;
   if (!parseOptions(argc, argv, options, error)) {

@@ -6,8 +6,10 @@
 // of k loads w / lanes vectors of the panel and multiplies them by one
 // broadcast element of each row of A. Every loaded vector feeds `rows` FMAs
 // and nothing is reduced across lanes. k is split into blocks so that the
-// block of the panel (kBlock * w floats) stays in L1 while all rows of A
-// pass over it; the panels are the parallel tasks.
+// block of the panel (kBlock * w floats) stays in L2 while all rows of A
+// pass over it; the panels are the parallel tasks. The blocks are long on
+// purpose: each row of A is then read in long sequential runs, which the
+// hardware prefetchers follow, and the tile of C is reloaded rarely.
 //
 //===----------------------------------------------------------------------===//
 
