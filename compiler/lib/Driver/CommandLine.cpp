@@ -111,10 +111,16 @@ int mlir::attn::attncMain(int argc, char **argv) {
                                llvm::cl::aliasopt(verbose),
                                llvm::cl::cat(category));
 
+  // The LLVM backends and MLIR register hundreds of options of their own;
+  // --help lists attnc's, --help-hidden all of them (--mlir-timing,
+  // --mlir-print-ir-after-all, ... still work).
+  llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "attnc: compiles a Hugging Face config.json of the Llama family "
-      "(llama, mistral, qwen2) into a model library\n");
+      "(llama, mistral, qwen2) into a model library\n\n"
+      "  MLIR's and LLVM's debugging options (--mlir-timing, "
+      "--mlir-print-ir-after-all, ...): see --help-hidden\n");
 
   CompileOptions options;
   options.inputPath = input;
