@@ -48,6 +48,11 @@ static constexpr llvm::StringLiteral kLibdevice =
 /// parallel loop nest, every outermost nest a launch, every launch a kernel.
 static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createCopiesToLinalgPass());
+  if (options.tileMatmuls) {
+    TileMatmulPassOptions tileOptions;
+    tileOptions.gemvMaxRows = options.gemvMaxRows;
+    pm.addPass(createTileMatmulPass(tileOptions));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
@@ -185,6 +190,15 @@ struct CUDAPipelineCLOptions
   Option<int64_t> blockSize{*this, "block-size",
                             llvm::cl::desc("Threads per block"),
                             llvm::cl::init(256)};
+  Option<bool> tileMatmuls{
+      *this, "tile-matmuls",
+      llvm::cl::desc("Tensor-core and GEMV kernels for attn.linear (off: "
+                     "one thread per output element)"),
+      llvm::cl::init(true)};
+  Option<int64_t> gemvMaxRows{
+      *this, "gemv-max-rows",
+      llvm::cl::desc("Most rows of A that take the GEMV kernel"),
+      llvm::cl::init(4)};
 };
 
 } // namespace
@@ -209,6 +223,8 @@ void mlir::attn::registerCUDAPipeline() {
         options.stopAfter = static_cast<CUDAPhase>(*phase);
         options.arch = clOptions.arch;
         options.blockSize = clOptions.blockSize;
+        options.tileMatmuls = clOptions.tileMatmuls;
+        options.gemvMaxRows = clOptions.gemvMaxRows;
         if (clOptions.format == "cubin")
           options.format = CUDABinaryFormat::Cubin;
         else if (clOptions.format != "ptx")

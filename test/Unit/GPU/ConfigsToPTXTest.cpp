@@ -2,8 +2,8 @@
 //
 // Each config of test/Frontend/Inputs (copies of the shared configs and
 // variants) goes through the frontend and the CUDA pipeline to PTX for
-// sm_90 (and one for sm_80); where ptxas is found, the sm_90 PTX is also
-// assembled. Weights play no part: only code is emitted.
+// sm_90 and sm_80; where ptxas is found, the PTX is also assembled for its
+// architecture. Weights play no part: only code is emitted.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,6 +89,33 @@ TEST(ConfigsToPTX, InvalidConfigsAreExactlyTheKnownOnes) {
   }
 }
 
+/// Assembles `ptx` for `arch` with `ptxas`; a test failure with ptxas's
+/// log if it rejects it.
+void expectAssembles(llvm::StringRef ptxas, const std::string &ptx,
+                     const std::string &arch, const std::string &name) {
+  llvm::SmallString<64> ptxPath, logPath;
+  ASSERT_FALSE(
+      llvm::sys::fs::createTemporaryFile("attn-config", "ptx", ptxPath));
+  ASSERT_FALSE(
+      llvm::sys::fs::createTemporaryFile("attn-ptxas", "log", logPath));
+  {
+    std::error_code error;
+    llvm::raw_fd_ostream out(ptxPath, error);
+    ASSERT_FALSE(error);
+    out << ptx;
+  }
+  std::string archFlag = "-arch=" + arch;
+  llvm::StringRef args[] = {ptxas, archFlag, ptxPath, "-o", "/dev/null"};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath, logPath};
+  int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects);
+  auto log = llvm::MemoryBuffer::getFile(logPath);
+  EXPECT_EQ(status, 0) << "ptxas rejected the " << arch << " PTX of " << name
+                       << ":\n"
+                       << (log ? (*log)->getBuffer().str() : std::string());
+  llvm::sys::fs::remove(ptxPath);
+  llvm::sys::fs::remove(logPath);
+}
+
 TEST(ConfigsToPTX, EveryConfigForEveryArch) {
   std::optional<std::string> ptxas = findPtxas("");
   if (!ptxas)
@@ -99,12 +126,9 @@ TEST(ConfigsToPTX, EveryConfigForEveryArch) {
     std::string name = llvm::sys::path::filename(path).str();
     if (kInvalidConfigs.count(name))
       continue;
-    // sm_80 once: the kernels do not depend on the architecture beyond its
-    // name, and each compile takes a second or two.
-    std::vector<const char *> archs = {"sm_90"};
-    if (compiled == 0)
-      archs.push_back("sm_80");
-    for (const char *arch : archs) {
+    // Both architectures for every config: the tensor-core kernels use
+    // sm_80's mma.sync, which sm_90 must accept too.
+    for (const char *arch : {"sm_90", "sm_80"}) {
       SCOPED_TRACE(name + " " + arch);
       std::string ptx = compileToPTX(path, arch);
       ASSERT_FALSE(ptx.empty());
@@ -114,30 +138,13 @@ TEST(ConfigsToPTX, EveryConfigForEveryArch) {
       EXPECT_EQ(ptx.find("// attn kernel module", 1), std::string::npos);
       EXPECT_NE(ptx.find(std::string(".target ") + arch), std::string::npos);
       EXPECT_NE(ptx.find(".visible .entry"), std::string::npos);
-      if (!ptxas || llvm::StringRef(arch) != "sm_90")
-        continue;
-      llvm::SmallString<64> ptxPath, logPath;
-      ASSERT_FALSE(
-          llvm::sys::fs::createTemporaryFile("attn-config", "ptx", ptxPath));
-      ASSERT_FALSE(
-          llvm::sys::fs::createTemporaryFile("attn-ptxas", "log", logPath));
-      {
-        std::error_code error;
-        llvm::raw_fd_ostream out(ptxPath, error);
-        ASSERT_FALSE(error);
-        out << ptx;
-      }
-      llvm::StringRef args[] = {*ptxas, "-arch=sm_90", ptxPath, "-o",
-                                "/dev/null"};
-      std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath,
-                                                    logPath};
-      int status =
-          llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt, redirects);
-      auto log = llvm::MemoryBuffer::getFile(logPath);
-      EXPECT_EQ(status, 0) << "ptxas rejected the PTX of " << name << ":\n"
-                           << (log ? (*log)->getBuffer().str() : std::string());
-      llvm::sys::fs::remove(ptxPath);
-      llvm::sys::fs::remove(logPath);
+      // The projections: tensor cores on bf16 for prefill, a warp-shuffle
+      // GEMV for decode (--attn-gpu-tile-matmul).
+      EXPECT_NE(ptx.find("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"),
+                std::string::npos);
+      EXPECT_NE(ptx.find("shfl.sync.bfly.b32"), std::string::npos);
+      if (ptxas)
+        expectAssembles(*ptxas, ptx, arch, name);
     }
     ++compiled;
   }

@@ -62,6 +62,11 @@ struct CUDAPipelineOptions {
   std::string arch = "sm_90";
   /// Threads per block of the element-wise and loop-nest kernels.
   int64_t blockSize = 256;
+  /// Whether the attn.linear contractions get the tensor-core and GEMV
+  /// kernels of --attn-gpu-tile-matmul (else one thread per element).
+  bool tileMatmuls = true;
+  /// Most rows of A that take the GEMV kernel rather than tensor cores.
+  int64_t gemvMaxRows = 4;
   /// NVPTX optimisation level, 0 to 3.
   unsigned optLevel = 3;
   CUDABinaryFormat format = CUDABinaryFormat::PTX;
@@ -77,7 +82,8 @@ void populateCUDAPipeline(OpPassManager &pm,
                           const CUDAPipelineOptions &options);
 
 /// Registers `--attn-cuda-pipeline` (options `stop-after=<phase>`,
-/// `cuda-arch=sm_XX`, `format=ptx|cubin`, `block-size=N`).
+/// `cuda-arch=sm_XX`, `format=ptx|cubin`, `block-size=N`,
+/// `tile-matmuls=true|false`, `gemv-max-rows=N`).
 void registerCUDAPipeline();
 
 } // namespace attn

@@ -47,6 +47,41 @@ def MapParallelLoopsPass : Pass<"attn-gpu-map-parallel-loops"> {
   ];
 }
 
+def TileMatmulPass : Pass<"attn-gpu-tile-matmul"> {
+  let summary = "Run the attn.linear contractions as tensor-core and GEMV "
+                "kernels";
+  let description = [{
+    Each bufferised `linalg.generic` that computes `C[m, n] += A[m, k] *
+    W[n, k]` in f32 with a statically shaped `W` (a weight: the contraction
+    of `attn.linear`, not attention's `Q . K^T`) becomes two `gpu.launch`es,
+    one chosen at run time by the number of rows `m`:
+
+    - `m <= gemv-max-rows`: a GEMV in f32, one warp per column of `C`
+      reading the matching row of `W` with coalesced loads (128-bit
+      `vector.load`s where `k % 4 == 0` and `W` is 16-byte aligned), the
+      lanes' partial sums added by `gpu.shuffle xor`;
+    - otherwise: 64 x 64 tiles of `C` per block of 4 warps; per 32 columns
+      of `k`, `A`'s and `W`'s rows are rounded to bf16 into workgroup
+      memory (10240 bytes, between two `gpu.barrier`s) and each warp
+      multiplies its 32 x 32 sub-tile with `nvvm.mma.sync` m16n8k16 (bf16
+      operands, f32 accumulators). Rows and columns past the ends are
+      guarded.
+
+    Other linalg ops are left to `--attn-gpu-map-parallel-loops`.
+  }];
+  let options = [
+    Option<"gemvMaxRows", "gemv-max-rows", "int64_t", /*default=*/"4",
+           "Most rows of A that take the GEMV kernel (0: always tensor "
+           "cores)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def SinkConstantsIntoKernelsPass
     : Pass<"attn-gpu-sink-constants", "::mlir::ModuleOp"> {
   let summary = "Move constant globals and index computations into the "

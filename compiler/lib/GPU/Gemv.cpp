@@ -1,0 +1,184 @@
+//===- Gemv.cpp - C += A . W^T for a few rows of A ------------------------===//
+//
+// Decode multiplies one row of A by the whole weight: every weight element
+// is used once, so the kernel is bound by reading W and tensor cores would
+// leave 15 of 16 rows of each tile empty. Instead each warp owns one column
+// n of C and streams row n of W: where k is a multiple of 4 and W is 16-byte
+// aligned (checked in the kernel, the same answer for every thread), lane l
+// loads W[n, 4l + 128j .. +3] as one 128-bit load, so that a warp's load
+// reads 512 contiguous bytes; otherwise it falls back to 32-bit loads 32
+// elements apart (128 contiguous bytes per warp load). The 32 partial sums
+// are added by a butterfly of shuffles. The rows of A are visited one after
+// another; for the few rows this kernel is chosen for, the second and later
+// passes over W's row hit the L1 cache. Everything stays in f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MatmulKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+/// f32 elements of one vector load of W.
+constexpr int64_t kVectorWidth = 4;
+
+class GemvBuilder {
+public:
+  GemvBuilder(OpBuilder &b, Location loc, const MatmulOperands &operands)
+      : b(b), loc(loc), ops(operands) {}
+
+  void build();
+
+private:
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value zeroF32() {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(0.0f));
+  }
+  /// This lane's part of row `row` of A times row `column` of W, through
+  /// 32-bit loads.
+  Value scalarDot(Value row);
+  /// The same through 128-bit loads of W; needs k % 4 == 0 and W 16-byte
+  /// aligned.
+  Value vectorDot(Value row);
+  /// Whether W's rows all start 16-byte aligned: k % 4 == 0 (known here)
+  /// and the buffer's address (known on the device).
+  Value isWeightAligned();
+
+  OpBuilder &b;
+  Location loc;
+  MatmulOperands ops;
+  Value k, lane, column;
+};
+
+} // namespace
+
+Value GemvBuilder::scalarDot(Value row) {
+  auto dot = scf::ForOp::create(b, loc, lane, k, constant(kWarpSize),
+                                ValueRange{zeroF32()});
+  OpBuilder::InsertionGuard body(b);
+  b.setInsertionPointToStart(dot.getBody());
+  Value i = dot.getInductionVar();
+  Value x = memref::LoadOp::create(b, loc, ops.a, ValueRange{row, i});
+  Value w = memref::LoadOp::create(b, loc, ops.w, ValueRange{column, i});
+  Value sum = arith::AddFOp::create(b, loc, dot.getRegionIterArgs()[0],
+                                    arith::MulFOp::create(b, loc, x, w));
+  scf::YieldOp::create(b, loc, sum);
+  return dot.getResult(0);
+}
+
+Value GemvBuilder::vectorDot(Value row) {
+  Value first = arith::MulIOp::create(b, loc, lane, constant(kVectorWidth));
+  auto dot =
+      scf::ForOp::create(b, loc, first, k, constant(kWarpSize * kVectorWidth),
+                         ValueRange{zeroF32()});
+  OpBuilder::InsertionGuard body(b);
+  b.setInsertionPointToStart(dot.getBody());
+  Value i = dot.getInductionVar();
+  auto vectorType = VectorType::get({kVectorWidth}, b.getF32Type());
+  Value w =
+      vector::LoadOp::create(b, loc, vectorType, ops.w, ValueRange{column, i},
+                             /*nontemporal=*/false, llvm::MaybeAlign(16));
+  Value sum = dot.getRegionIterArgs()[0];
+  // A's row is not known to be aligned (the logits read a strided view);
+  // it is small and shared by every warp, so 32-bit loads cost little.
+  for (int64_t j = 0; j < kVectorWidth; ++j) {
+    Value x = memref::LoadOp::create(
+        b, loc, ops.a,
+        ValueRange{row, arith::AddIOp::create(b, loc, i, constant(j))});
+    Value wj = vector::ExtractOp::create(b, loc, w, j);
+    sum = arith::AddFOp::create(b, loc, sum,
+                                arith::MulFOp::create(b, loc, x, wj));
+  }
+  scf::YieldOp::create(b, loc, sum);
+  return dot.getResult(0);
+}
+
+Value GemvBuilder::isWeightAligned() {
+  Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, ops.w);
+  Value misalignment = arith::RemUIOp::create(b, loc, address, constant(16));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, misalignment,
+                               constant(0));
+}
+
+void GemvBuilder::build() {
+  Value zero = constant(0), one = constant(1);
+  Value m = memref::DimOp::create(b, loc, ops.a, 0);
+  k = memref::DimOp::create(b, loc, ops.w, 1);
+  Value n = memref::DimOp::create(b, loc, ops.w, 0);
+  Value blocks = arith::CeilDivUIOp::create(b, loc, n, constant(kGemvWarps));
+  blocks = arith::MaxUIOp::create(b, loc, blocks, one);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, blocks, one, one, constant(kGemvWarps * kWarpSize), one, one);
+  OpBuilder::InsertionGuard insertion(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&launch.getBody().front());
+
+  Value thread = launch.getThreadIds().x;
+  Value warp = arith::DivUIOp::create(b, loc, thread, constant(kWarpSize));
+  lane = arith::RemUIOp::create(b, loc, thread, constant(kWarpSize));
+  column = arith::AddIOp::create(b, loc,
+                                 arith::MulIOp::create(b, loc,
+                                                       launch.getBlockIds().x,
+                                                       constant(kGemvWarps)),
+                                 warp);
+  bool vectorizable =
+      cast<MemRefType>(ops.w.getType()).getDimSize(1) % kVectorWidth == 0;
+  Value aligned = vectorizable ? isWeightAligned() : Value();
+  // The whole warp takes the same branch, as the shuffles need.
+  auto inRange = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column, n),
+      /*withElseRegion=*/false);
+  b.setInsertionPointToStart(inRange.thenBlock());
+  auto rows = scf::ForOp::create(b, loc, zero, m, one);
+  b.setInsertionPointToStart(rows.getBody());
+  Value row = rows.getInductionVar();
+
+  Value total;
+  if (aligned) {
+    auto choice = scf::IfOp::create(b, loc, b.getF32Type(), aligned,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard branches(b);
+    b.setInsertionPointToStart(choice.thenBlock());
+    scf::YieldOp::create(b, loc, vectorDot(row));
+    b.setInsertionPointToStart(choice.elseBlock());
+    scf::YieldOp::create(b, loc, scalarDot(row));
+    total = choice.getResult(0);
+  } else {
+    total = scalarDot(row);
+  }
+
+  // After the butterfly every lane holds the warp's total.
+  Value width = arith::ConstantIntOp::create(b, loc, kWarpSize, 32);
+  for (int64_t offset = kWarpSize / 2; offset > 0; offset /= 2) {
+    auto shuffle = gpu::ShuffleOp::create(
+        b, loc, total, arith::ConstantIntOp::create(b, loc, offset, 32), width,
+        gpu::ShuffleMode::XOR);
+    total = arith::AddFOp::create(b, loc, total, shuffle.getShuffleResult());
+  }
+  auto first = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero),
+      /*withElseRegion=*/false);
+  b.setInsertionPointToStart(first.thenBlock());
+  Value old = memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column});
+  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total),
+                          ops.c, ValueRange{row, column});
+}
+
+void mlir::attn::buildGemv(OpBuilder &b, Location loc,
+                           const MatmulOperands &operands) {
+  GemvBuilder(b, loc, operands).build();
+}
