@@ -62,7 +62,7 @@ def manifest_seeds():
         return {"name": name, "shape": shape, "dtype": dtype,
                 "per_layer": per_layer}
     base = {
-        "abi_version": 2, "model_type": "llama",
+        "abi_version": 3, "model_type": "llama",
         "config": {"max_position_embeddings": 64},
         "num_hidden_layers": 2, "vocab_size": 11, "hidden_size": 4,
         "kv_cache": {"num_key_value_heads": 1, "head_dim": 2, "dtype": "f32"},

@@ -11,10 +11,10 @@
 #      decode GB/s, prefill and decode tokens/s of a ~1B config.
 #
 # Every number printed comes from a tool that measured it. A piece that is
-# missing (no GPU, a runtime that does not put CUDA models in device
-# memory, no GPU attention benchmark) stops the script
-# with "gpu-check: FAILED: ..." and a non-zero exit; it never prints a
-# number in its place.
+# missing (no GPU, a library the runtime cannot open or run on it, logits
+# that differ, no GPU attention benchmark) stops the script with
+# "gpu-check: FAILED: ..." and a non-zero exit; it never prints a number in
+# its place.
 #
 # Usage: scripts/gpu-check.sh [--arch sm_90] [--build-dir DIR] [--no-build]
 set -euo pipefail
@@ -55,7 +55,7 @@ if [[ $DO_BUILD == 1 ]]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null \
     || fail "cmake configuration"
   ninja -C "$BUILD" attnc attn-opt attn-run attn-bench AttnCUDARuntimeTests \
-    AttnCUDACompilerTests || fail "build"
+    AttnCUDASessionTests AttnCUDACompilerTests || fail "build"
 fi
 BIN="$BUILD/bin"
 for tool in attnc attn-opt attn-run attn-bench; do
@@ -64,6 +64,7 @@ done
 
 step "CUDA tests without the GPU (stand-in driver)"
 "$BUILD/test/Unit/GPU/AttnCUDARuntimeTests" || fail "AttnCUDARuntimeTests"
+"$BUILD/test/Unit/GPU/AttnCUDASessionTests" || fail "AttnCUDASessionTests"
 "$BUILD/test/Unit/GPU/AttnCUDACompilerTests" || fail "AttnCUDACompilerTests"
 /usr/lib/llvm-22/bin/lit -q "$BUILD/test/GPU" || fail "lit test/GPU"
 
@@ -79,12 +80,17 @@ CONFIG="$ROOT/test/Frontend/Inputs/layers-2.json"
 step "numerics: CPU and CUDA logits on the same random bf16 weights"
 "$BIN/attn-run" "$WORK/cpu.so" --init-random-weights "$WORK/weights" --dtype bf16 --seed 7 \
   || fail "attn-run --init-random-weights"
-TOKENS="1,17,42,99,3,250,7,8,1000,12,5,64"
+# The manifest must say CUDA, or the runtime would run it as a CPU library.
+grep -aq '"target":{"kind":"cuda","arch":"'"$ARCH"'"}' "$WORK/cuda.so" \
+  || fail "the CUDA library's manifest has no target {kind: cuda, arch: $ARCH}"
+# Every id below the config's vocab_size (256); --dump-logits writes the
+# logits of every prompt position (one prefill with all rows).
+TOKENS="1,17,42,99,3,250,7,8,100,12,5,64"
 "$BIN/attn-run" "$WORK/cpu.so" --weights "$WORK/weights" --tokens "$TOKENS" -n 1 \
   --dump-logits "$WORK/cpu.npy" >/dev/null || fail "attn-run on the CPU library"
 "$BIN/attn-run" "$WORK/cuda.so" --weights "$WORK/weights" --tokens "$TOKENS" -n 1 \
-  --dump-logits "$WORK/cuda.npy" >/dev/null \
-  || fail "attn-run on the CUDA library (does the runtime put CUDA models' weights and caches in device memory? see docs/backend-cuda.md)"
+  --dump-logits "$WORK/cuda.npy" >"$WORK/cuda.out" 2>&1 \
+  || { cat "$WORK/cuda.out" >&2; fail "attn-run on the CUDA library (message above)"; }
 python3 - "$WORK/cpu.npy" "$WORK/cuda.npy" <<'PY' || fail "CUDA logits differ from the CPU's beyond bf16 tolerance"
 import struct, sys
 def load(path):
@@ -97,6 +103,10 @@ def load(path):
     return struct.unpack("<%df" % (len(body) // 4), body)
 cpu, cuda = load(sys.argv[1]), load(sys.argv[2])
 assert len(cpu) == len(cuda) and len(cpu) > 0, "shapes differ"
+assert all(x == x for x in cuda), "the CUDA logits hold NaN"
+# All zeros would mean the kernels never ran (or their output never came
+# back); random weights give non-zero logits.
+assert any(x != 0 for x in cuda), "the CUDA logits are all zero"
 scale = max(abs(x) for x in cpu)
 err = max(abs(a - b) for a, b in zip(cpu, cuda))
 print("logits: %d values, max |cpu| %.4g, max |cuda - cpu| %.4g (%.2e relative)"

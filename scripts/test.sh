@@ -3,9 +3,11 @@
 # suite on IR and tools and, through lit's GoogleTest format, every unit test.
 # Then the hardening runs of docs/security.md, each in its own build tree
 # beside build/ with only runtime-side targets built:
-#   build-asan: the runtime and tokenizer unit tests under AddressSanitizer
-#               and UBSan, and a short run of each fuzzer (test/Fuzz);
-#   build-tsan: the runtime unit tests under ThreadSanitizer.
+#   build-asan: the runtime, CUDA runtime (fake driver) and tokenizer unit
+#               tests under AddressSanitizer and UBSan, and a short run of
+#               each fuzzer (test/Fuzz);
+#   build-tsan: the runtime and CUDA runtime unit tests under
+#               ThreadSanitizer.
 # ATTN_SKIP_SANITIZERS=1 leaves the hardening runs out (for quick local
 # runs; CI runs them). Ends with one line summing every run:
 # "N passed, N failed" (and skipped, if any).
@@ -59,9 +61,10 @@ if [ "${ATTN_SKIP_SANITIZERS:-0}" != 1 ]; then
   asan="$ATTN_BUILD-asan"
   if attn_build_sanitized "$asan" \
     "-DATTN_SANITIZE=address,undefined -DATTN_BUILD_FUZZERS=ON" \
-    AttnRuntimeTests AttnTokenizerTests AttnFuzzers; then
+    AttnRuntimeTests AttnTokenizerTests AttnFuzzers AttnCUDARuntimeTests \
+    AttnCUDASessionTests; then
     run_lit "$@" "$asan/test/Unit/Runtime" "$asan/test/Unit/Tokenizer" \
-      "$asan/test/Fuzz"
+      "$asan/test/Unit/GPU" "$asan/test/Fuzz"
   else
     echo "attnc test: the AddressSanitizer build failed"
     failed=$((failed + 1))
@@ -70,8 +73,9 @@ if [ "${ATTN_SKIP_SANITIZERS:-0}" != 1 ]; then
 
   echo "== ThreadSanitizer: runtime tests"
   tsan="$ATTN_BUILD-tsan"
-  if attn_build_sanitized "$tsan" "-DATTN_SANITIZE=thread" AttnRuntimeTests; then
-    run_lit "$@" "$tsan/test/Unit/Runtime"
+  if attn_build_sanitized "$tsan" "-DATTN_SANITIZE=thread" AttnRuntimeTests \
+    AttnCUDARuntimeTests AttnCUDASessionTests; then
+    run_lit "$@" "$tsan/test/Unit/Runtime" "$tsan/test/Unit/GPU"
   else
     echo "attnc test: the ThreadSanitizer build failed"
     failed=$((failed + 1))

@@ -133,8 +133,7 @@ void attn_session_destroy(attn_session *session) { delete session; }
 attn_status attn_session_reset(attn_session *session) {
   if (!session)
     return nullArgument("attn_session_reset", "session");
-  session->position = 0;
-  return ATTN_OK;
+  return report(attn::rt::resetSession(*session));
 }
 
 attn_status attn_session_set_threads(attn_session *session, int32_t threads) {

@@ -7,6 +7,7 @@
 
 #include "attn/Support/Json.h"
 
+#include <algorithm>
 #include <set>
 
 namespace attn::rt {
@@ -86,6 +87,88 @@ public:
     return Status::success();
   }
 
+  /// The "target" object of a library that does not run on the CPU:
+  /// {"kind": "cuda", "arch": "sm_90"} (docs/abi.md, "CUDA model
+  /// libraries"). Any other kind is refused: its entry points would be
+  /// called with buffers where they do not expect them.
+  Status target(const json &value, Manifest &m) const {
+    if (!value.is_object())
+      return error("'target' is " + describeJson(value) +
+                   "; expected an object");
+    ATTN_RETURN_IF_ERROR(string(value, "kind", "target ", m.targetKind));
+    if (m.targetKind != "cuda")
+      return error("target kind '" + m.targetKind +
+                   "' is not one this runtime runs (it runs 'cuda' "
+                   "libraries, and CPU libraries, which have no 'target')");
+    return string(value, "arch", "target ", m.targetArch);
+  }
+
+  /// A "parts" array: [{"name", "shape"}, ...], shapes of the entry's rank
+  /// whose first dimensions add up to its first and whose other dimensions
+  /// are its own, names per-layer exactly when the entry is (docs/abi.md,
+  /// "Fused weights").
+  Status parts(const json &value, const std::string &where,
+               ManifestWeight &weight) const {
+    if (!value.is_array() || value.empty())
+      return error(where + "parts is " +
+                   (value.is_array() ? "empty" : describeJson(value)) +
+                   "; expected a non-empty array of {name, shape}");
+    int64_t rows = 0;
+    size_t index = 0;
+    for (const json &entry : value) {
+      std::string at = where + "parts[" + std::to_string(index++) + "] ";
+      if (!entry.is_object())
+        return error(at + "is " + describeJson(entry) +
+                     "; expected an object {name, shape}");
+      WeightPart part;
+      ATTN_RETURN_IF_ERROR(string(entry, "name", at, part.name));
+      at += "('" + part.name + "') ";
+      bool hasPlaceholder =
+          part.name.find(kLayerPlaceholder) != std::string::npos;
+      if (hasPlaceholder != weight.perLayer)
+        return error(at + (weight.perLayer
+                               ? "lacks '{layer}' but the weight is per_layer"
+                               : "has '{layer}' but the weight is not "
+                                 "per_layer"));
+      ATTN_RETURN_IF_ERROR(shape(entry, at, part.shape));
+      if (part.shape.size() != weight.shape.size() ||
+          !std::equal(part.shape.begin() + 1, part.shape.end(),
+                      weight.shape.begin() + 1))
+        return error(at + "shape " + formatShape(part.shape) +
+                     " does not stack along dim 0 into the weight's shape " +
+                     formatShape(weight.shape));
+      rows += part.shape[0];
+      weight.parts.push_back(std::move(part));
+    }
+    if (rows != weight.shape[0])
+      return error(where + "parts have " + std::to_string(rows) +
+                   " rows in all; the weight's shape " +
+                   formatShape(weight.shape) + " has " +
+                   std::to_string(weight.shape[0]));
+    return Status::success();
+  }
+
+  /// A non-empty "shape" array of positive integers whose product stays
+  /// within kMaxExtent.
+  Status shape(const json &object, const std::string &where,
+               std::vector<int64_t> &result) const {
+    if (!object.contains("shape") || !object["shape"].is_array() ||
+        object["shape"].empty())
+      return error(where + "has no non-empty 'shape' array");
+    int64_t elements = 1;
+    for (const json &dim : object["shape"]) {
+      if (!dim.is_number_integer() || dim.get<int64_t>() < 1 ||
+          dim.get<int64_t>() > kMaxExtent)
+        return error(where + "shape entry " + describeJson(dim) +
+                     " is not a positive integer");
+      result.push_back(dim.get<int64_t>());
+      if (__builtin_mul_overflow(elements, result.back(), &elements) ||
+          elements > kMaxExtent)
+        return error(where + "shape " + formatShape(result) + " is too large");
+    }
+    return Status::success();
+  }
+
 private:
   const std::string &origin;
 };
@@ -120,6 +203,8 @@ Status parseManifest(const std::string &text, const std::string &origin,
     ATTN_RETURN_IF_ERROR(reader.positiveInt(config, "max_position_embeddings",
                                             "config ", kMaxExtent,
                                             m.maxPositionEmbeddings));
+  if (doc.contains("target"))
+    ATTN_RETURN_IF_ERROR(reader.target(doc["target"], m));
   ATTN_RETURN_IF_ERROR(reader.positiveInt(doc, "num_hidden_layers", "",
                                           kMaxLayers, m.numLayers));
   ATTN_RETURN_IF_ERROR(
@@ -161,21 +246,9 @@ Status parseManifest(const std::string &text, const std::string &origin,
     if (!seen.insert(weight.name).second)
       return reader.error(where + "appears twice");
     ATTN_RETURN_IF_ERROR(reader.dtype(entry, where, weight.dtype));
-    if (!entry.contains("shape") || !entry["shape"].is_array() ||
-        entry["shape"].empty())
-      return reader.error(where + "has no non-empty 'shape' array");
-    int64_t elements = 1;
-    for (const json &dim : entry["shape"]) {
-      if (!dim.is_number_integer() || dim.get<int64_t>() < 1 ||
-          dim.get<int64_t>() > kMaxExtent)
-        return reader.error(where + "shape entry " + describeJson(dim) +
-                            " is not a positive integer");
-      weight.shape.push_back(dim.get<int64_t>());
-      if (__builtin_mul_overflow(elements, weight.shape.back(), &elements) ||
-          elements > kMaxExtent)
-        return reader.error(where + "shape " + formatShape(weight.shape) +
-                            " is too large");
-    }
+    ATTN_RETURN_IF_ERROR(reader.shape(entry, where, weight.shape));
+    if (entry.contains("parts"))
+      ATTN_RETURN_IF_ERROR(reader.parts(entry["parts"], where, weight));
     if (entry.contains("layout"))
       ATTN_RETURN_IF_ERROR(reader.layout(entry["layout"], where, weight));
     m.weights.push_back(std::move(weight));
@@ -186,21 +259,28 @@ Status parseManifest(const std::string &text, const std::string &origin,
   return Status::success();
 }
 
+/// `name` with every "{layer}" replaced by `layer`.
+static std::string forLayer(std::string name, int64_t layer) {
+  size_t at;
+  while ((at = name.find(kLayerPlaceholder)) != std::string::npos)
+    name.replace(at, sizeof(kLayerPlaceholder) - 1, std::to_string(layer));
+  return name;
+}
+
 std::vector<WeightSlot> Manifest::slots() const {
   std::vector<WeightSlot> result;
   for (const ManifestWeight &weight : weights) {
     if (!weight.perLayer) {
-      result.push_back(
-          {weight.name, weight.shape, weight.dtype, weight.panelWidth});
+      result.push_back({weight.name, weight.shape, weight.dtype,
+                        weight.panelWidth, weight.parts});
       continue;
     }
     for (int64_t layer = 0; layer < numLayers; ++layer) {
-      std::string name = weight.name;
-      size_t at;
-      while ((at = name.find(kLayerPlaceholder)) != std::string::npos)
-        name.replace(at, sizeof(kLayerPlaceholder) - 1, std::to_string(layer));
-      result.push_back(
-          {std::move(name), weight.shape, weight.dtype, weight.panelWidth});
+      std::vector<WeightPart> parts;
+      for (const WeightPart &part : weight.parts)
+        parts.push_back({forLayer(part.name, layer), part.shape});
+      result.push_back({forLayer(weight.name, layer), weight.shape,
+                        weight.dtype, weight.panelWidth, std::move(parts)});
     }
   }
   return result;

@@ -9,6 +9,7 @@
 #include "attn/Runtime/Status.h"
 #include "attn/abi.h"
 
+#include "CUDADevice.h"
 #include "ThreadCount.h"
 
 #include <memory>
@@ -31,6 +32,12 @@ struct attn_model {
   /// Converted or realigned copies that `table` points into.
   std::vector<attn::rt::AlignedBuffer> copies;
   size_t copiedBytes = 0;
+  /// A CUDA library's weights in device memory, which `table` then points
+  /// into (host copies are released once uploaded).
+  std::vector<attn::cuda::DeviceBuffer> deviceWeights;
+
+  /// Whether compiled code reads device memory (manifest target "cuda").
+  bool onDevice() const { return manifest.targetKind == "cuda"; }
 
   ~attn_model();
 };
@@ -45,6 +52,14 @@ struct attn_session {
   attn::rt::AlignedBuffer vCache;
   /// Final-normed hidden states of the last prefill, [tokens, hidden] f32.
   attn::rt::AlignedBuffer hidden;
+  /// The same buffers of a CUDA library's session, in device memory (the
+  /// host ones above stay empty), and the tokens and logits of a call,
+  /// grown as needed.
+  attn::cuda::DeviceBuffer deviceKCache;
+  attn::cuda::DeviceBuffer deviceVCache;
+  attn::cuda::DeviceBuffer deviceHidden;
+  attn::cuda::DeviceBuffer deviceTokens;
+  attn::cuda::DeviceBuffer deviceLogits;
 };
 
 namespace attn::rt {
@@ -54,6 +69,29 @@ Status createSession(attn_model &model, int64_t capacity,
                      std::unique_ptr<attn_session> &result);
 Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
                uint32_t flags, float *logits);
+Status resetSession(attn_session &session);
+
+/// Error of an entry point that returned `rc` (ATTN_ERROR_KERNEL).
+Status entryPointError(const attn_model &model, const char *entry, int32_t rc);
+
+// CUDA model libraries (CUDAModel.cpp, docs/abi.md "CUDA model libraries").
+
+/// At open: the driver loads, there is a GPU, and it is not older than the
+/// manifest's target.arch.
+Status checkCUDAMachine(const attn_model &model, const std::string &path);
+/// Copies the tensor of `slot` that `pointer` addresses on the host (bound
+/// and converted) into device memory, once, and points `pointer` at the
+/// copy; a host copy made for it is released.
+Status uploadWeight(attn_model &model, const WeightSlot &slot,
+                    const void *&pointer);
+/// Allocates the session's two caches of `bytes` each in device memory,
+/// zeroed.
+Status createDeviceCaches(attn_session &session, uint64_t bytes);
+/// A checked prefill of a CUDA library: tokens uploaded, the entry points
+/// called on device buffers, the logits downloaded.
+Status prefillOnDevice(attn_session &session, const int32_t *tokens,
+                       int64_t numTokens, uint32_t flags, float *logits,
+                       size_t hiddenBytes);
 } // namespace attn::rt
 
 #endif // ATTN_RUNTIME_LIB_MODEL_H

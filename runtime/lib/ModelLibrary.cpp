@@ -69,6 +69,8 @@ Status openModel(const std::string &path, std::unique_ptr<attn_model> &result) {
   model->manifestText = text;
   ATTN_RETURN_IF_ERROR(
       parseManifest(model->manifestText, path, model->manifest));
+  if (model->onDevice())
+    ATTN_RETURN_IF_ERROR(checkCUDAMachine(*model, path));
   result = std::move(model);
   return Status::success();
 }

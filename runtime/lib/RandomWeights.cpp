@@ -27,7 +27,17 @@ std::vector<float> randomTensor(const WeightSlot &slot, uint64_t seed) {
 
 Status writeRandomWeights(const Manifest &manifest, const std::string &path,
                           DType dtype, uint64_t seed) {
-  std::vector<WeightSlot> slots = manifest.slots();
+  // A checkpoint holds the parts of a fused weight, not the fused tensor.
+  std::vector<WeightSlot> slots;
+  for (WeightSlot &slot : manifest.slots()) {
+    if (slot.parts.empty()) {
+      slots.push_back(std::move(slot));
+      continue;
+    }
+    for (WeightPart &part : slot.parts)
+      slots.push_back(
+          {std::move(part.name), std::move(part.shape), slot.dtype, 0, {}});
+  }
   std::vector<TensorSpec> specs;
   for (const WeightSlot &slot : slots)
     specs.push_back({slot.name, dtype, slot.shape});

@@ -57,6 +57,14 @@ Status createSession(attn_model &model, int64_t capacity,
     return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
                          "a KV cache of capacity " + std::to_string(capacity) +
                              " does not fit in the address space");
+  auto session = std::make_unique<attn_session>();
+  session->model = &model;
+  session->capacity = capacity;
+  if (model.onDevice()) {
+    ATTN_RETURN_IF_ERROR(createDeviceCaches(*session, bytes));
+    result = std::move(session);
+    return Status::success();
+  }
   // The caches are zeroed below, which touches every page: a cache larger
   // than the machine would not fail here but get the process killed, or
   // swap it to a halt, once the kernel's overcommit has granted it.
@@ -68,9 +76,6 @@ Status createSession(attn_model &model, int64_t capacity,
             " bytes (capacity " + std::to_string(capacity) +
             "): together more than the machine's " + std::to_string(physical) +
             " bytes of physical memory");
-  auto session = std::make_unique<attn_session>();
-  session->model = &model;
-  session->capacity = capacity;
   if (!session->kCache.allocate(bytes) || !session->vCache.allocate(bytes))
     return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
                          "cannot allocate two KV-cache buffers of " +
@@ -130,6 +135,12 @@ Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
                          std::to_string(numTokens) +
                              " tokens of hidden state overflow the address "
                              "space");
+  if (model.onDevice()) {
+    ATTN_RETURN_IF_ERROR(prefillOnDevice(session, tokens, numTokens, flags,
+                                         logits, hiddenBytes));
+    session.position += numTokens;
+    return Status::success();
+  }
   if (session.hidden.size() < hiddenBytes &&
       !session.hidden.allocate(hiddenBytes))
     return Status::error(ATTN_ERROR_OUT_OF_MEMORY,
@@ -147,9 +158,7 @@ Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
   call.output = session.hidden.data();
   ThreadCountScope threads(model.openmp, session.threads);
   if (int32_t rc = model.prefill(&call))
-    return Status::error(ATTN_ERROR_KERNEL, "attn_prefill of '" + model.path +
-                                                "' returned " +
-                                                std::to_string(rc));
+    return entryPointError(model, "attn_prefill", rc);
 
   if (logits) {
     bool all = flags & ATTN_PREFILL_ALL_LOGITS;
@@ -160,13 +169,33 @@ Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
                  (all ? 0 : (numTokens - 1) * m.hiddenSize * kActivationBytes);
     head.output = logits;
     if (int32_t rc = model.logits(&head))
-      return Status::error(ATTN_ERROR_KERNEL, "attn_logits of '" + model.path +
-                                                  "' returned " +
-                                                  std::to_string(rc));
+      return entryPointError(model, "attn_logits", rc);
   }
   // Only now are the tokens part of the sequence: after a failure the
   // positions written stay beyond `position` and are overwritten later.
   session.position += numTokens;
+  return Status::success();
+}
+
+Status entryPointError(const attn_model &model, const char *entry, int32_t rc) {
+  std::string message = std::string(entry) + " of '" + model.path +
+                        "' returned " + std::to_string(rc);
+  // A CUDA library returns the first CUresult its call met.
+  if (model.onDevice())
+    message += " (" + cuda::describeStatus(rc) + ")";
+  return Status::error(ATTN_ERROR_KERNEL, message);
+}
+
+Status resetSession(attn_session &session) {
+  session.position = 0;
+  if (!session.model->onDevice())
+    return Status::success();
+  // The caches start zeroed (docs/abi.md); on the GPU zeroing them again is
+  // cheap, and a reset session then computes exactly as a new one.
+  std::string error;
+  if (!session.deviceKCache.zero(error) || !session.deviceVCache.zero(error))
+    return Status::error(ATTN_ERROR_KERNEL,
+                         "cannot clear the KV cache on the GPU: " + error);
   return Status::success();
 }
 

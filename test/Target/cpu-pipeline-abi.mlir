@@ -2,7 +2,8 @@
 
 // The weights come from the table, which every function that reads weights
 // takes first; per-layer slots are the first slot plus the layer. Slot order:
-// embed_tokens 0, norm 1, input_layernorm 2-3, q_proj 4-5, ...
+// embed_tokens 0, norm 1, input_layernorm 2-3, q_proj+k_proj+v_proj 4-5
+// (--attn-fuse-projections), ..., lm_head 14.
 // CHECK-LABEL: func.func private @decoder_layer(
 // CHECK-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: tensor<?x16xf32>, %{{.*}}: index, %[[LAYER:[^:]*]]: index,
 // CHECK: %[[L:.*]] = arith.index_cast %[[LAYER]] : index to i64
@@ -14,14 +15,14 @@
 
 // CHECK-LABEL: func.func private @prefill(%{{.*}}: !llvm.ptr,
 // CHECK-LABEL: func.func private @logits(%{{.*}}: !llvm.ptr,
-// CHECK: %[[HEAD:.*]] = llvm.getelementptr %{{.*}}[20] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[HEAD:.*]] = llvm.getelementptr %{{.*}}[14] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 
 // @decode is not part of the ABI and is gone.
 // CHECK-NOT: @decode(
 
 // CHECK-LABEL: func.func @attn_abi_version() -> i32
-// CHECK: arith.constant 2 : i32
-// CHECK: llvm.mlir.global internal constant @attn_manifest_json("{\0A  \22abi_version\22: 2,
+// CHECK: arith.constant 3 : i32
+// CHECK: llvm.mlir.global internal constant @attn_manifest_json("{\0A  \22abi_version\22: 3,
 // CHECK-LABEL: func.func @attn_manifest() -> !llvm.ptr
 // CHECK: llvm.mlir.addressof @attn_manifest_json
 

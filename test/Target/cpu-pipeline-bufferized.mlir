@@ -6,9 +6,11 @@
 // CHECK-NOT: bufferization.clone
 // CHECK-NOT: memref.alloc{{.*}}2x?x1x8xf32
 // CHECK-NOT: memref.copy {{.*}}2x?x1x8xf32
+// The residual adds accumulate into the layer's input (--attn-fuse-epilogues),
+// so @decoder_layer returns nothing: its output is its input's buffer.
 // CHECK-LABEL: func.func private @decoder_layer
-// CHECK-SAME: -> memref<?x16xf32> {
-// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<?x1x8xf32> to memref<?x1x8xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK-SAME: memref<?x1x8xf32, strided<[?, ?, ?], offset: ?>>) {
+// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<?x1x8xf32{{.*}}> to memref<?x1x8xf32, strided<[?, ?, ?], offset: ?>>
 // CHECK-LABEL: func.func private @prefill
 // CHECK-SAME: -> memref<?x16xf32> {
 // CHECK: scf.for

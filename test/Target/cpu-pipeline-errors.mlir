@@ -3,14 +3,14 @@
 
 // PHASE: unknown phase 'everything' for stop-after (expected linalg, abi, bufferized, loops or llvm)
 
-// expected-error @+1 {{attn.abi_version is 3, but this compiler writes ABI version 2}}
-module attributes {attn.abi_version = 3 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
+// expected-error @+1 {{attn.abi_version is 4, but this compiler writes ABI version 3}}
+module attributes {attn.abi_version = 4 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
 }
 
 // -----
 
 // expected-error @+1 {{the module has attn.abi_version but no @prefill function to export}}
-module attributes {attn.abi_version = 2 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
+module attributes {attn.abi_version = 3 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
   func.func @logits(%h: tensor<?x4xf32>) -> tensor<?x4xf32> {
     return %h : tensor<?x4xf32>
   }
@@ -18,7 +18,7 @@ module attributes {attn.abi_version = 2 : i64, attn.config = {num_hidden_layers 
 
 // -----
 
-module attributes {attn.abi_version = 2 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
+module attributes {attn.abi_version = 3 : i64, attn.config = {num_hidden_layers = 1 : i64}} {
   // expected-error @+1 {{@prefill takes 1 arguments besides the weight table, expected 4}}
   func.func @prefill(%t: tensor<?xi32>) -> tensor<?xi32> {
     return %t : tensor<?xi32>

@@ -44,9 +44,12 @@ int initRandomWeights(attn_model *model, const Options &options) {
   status = rt::writeRandomWeights(manifest, path, options.dtype, options.seed);
   if (!status.ok())
     return fail(status.message());
-  std::printf("wrote %s: %zu tensors, %s, seed %llu\n", path.c_str(),
-              manifest.slots().size(), rt::dtypeName(options.dtype),
-              (unsigned long long)options.seed);
+  // A fused weight's parts are the checkpoint's tensors.
+  size_t tensors = 0;
+  for (const rt::WeightSlot &slot : manifest.slots())
+    tensors += slot.parts.empty() ? 1 : slot.parts.size();
+  std::printf("wrote %s: %zu tensors, %s, seed %llu\n", path.c_str(), tensors,
+              rt::dtypeName(options.dtype), (unsigned long long)options.seed);
   return 0;
 }
 

@@ -104,6 +104,13 @@ int mlir::attn::attncMain(int argc, char **argv) {
       llvm::cl::desc("The ld.lld to link the library with (default: next to "
                      "the LLVM tools, then on PATH)"),
       llvm::cl::value_desc("path"), llvm::cl::cat(category));
+  llvm::cl::opt<std::string> pipelineOptions(
+      "pipeline-options",
+      llvm::cl::desc("Settings of the CPU pipeline's passes, as "
+                     "attn-opt --attn-cpu-pipeline takes them, e.g. "
+                     "\"fuse-projections=false split-kv=false\" (to measure "
+                     "what a pass gives; docs/backend-cpu.md)"),
+      llvm::cl::value_desc("options"), llvm::cl::cat(category));
   llvm::cl::opt<bool> verbose(
       "verbose", llvm::cl::desc("Print each long phase and its time on stderr"),
       llvm::cl::cat(category));
@@ -142,6 +149,24 @@ int mlir::attn::attncMain(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "attnc")
         << "-O" << optLevel << ": the optimisation level is 0, 1, 2 or 3\n";
     return 1;
+  }
+  if (pipelineOptions.getNumOccurrences()) {
+    auto fail = [](const llvm::Twine &message) {
+      llvm::WithColor::error(llvm::errs(), "attnc")
+          << "--pipeline-options: " << message << "\n";
+      return failure();
+    };
+    if (target == TargetKind::CUDA) {
+      (void)fail("the options are the CPU pipeline's; --target=cuda has none");
+      return 1;
+    }
+    if (failed(parseCPUPipelineOptions(pipelineOptions, options.cpuPipeline,
+                                       fail)))
+      return 1;
+    if (options.cpuPipeline.stopAfter != CPUPhase::LLVM) {
+      (void)fail("stop-after is --compile-to's job in attnc");
+      return 1;
+    }
   }
   options.outputPath = output.empty() ? defaultOutputPath(options.emit).str()
                                       : output.getValue();

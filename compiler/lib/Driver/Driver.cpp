@@ -133,7 +133,7 @@ static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
   PassManager pm(module->getName());
   if (failed(applyCommandLine(pm, options)))
     return failure();
-  CPUPipelineOptions pipelineOptions;
+  CPUPipelineOptions pipelineOptions = options.cpuPipeline;
   pipelineOptions.stopAfter = stopAfter;
   populateCPUPipeline(pm, pipelineOptions);
   return pm.run(module);

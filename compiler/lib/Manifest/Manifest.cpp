@@ -91,6 +91,12 @@ std::string mlir::attn::buildManifestJson(ModuleOp module) {
     if (entry.panelWidth > 0)
       weight["layout"] = {{"kind", kPanelLayout.str()},
                           {"width", entry.panelWidth}};
+    if (!entry.parts.empty()) {
+      Json parts = Json::array();
+      for (const WeightPart &part : entry.parts)
+        parts.push_back({{"name", part.name}, {"shape", part.shape}});
+      weight["parts"] = std::move(parts);
+    }
     weights.push_back(std::move(weight));
   }
   manifest["weights"] = std::move(weights);

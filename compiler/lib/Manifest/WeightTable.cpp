@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/InterleavedRange.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -26,6 +27,44 @@ static StringRef dtypeName(Type type) {
   if (type.isBF16())
     return "bf16";
   return "";
+}
+
+/// The parts of a fused weight of (logical) `shape`: tensors of its rank
+/// whose first dimensions add up to its first and whose other dimensions are
+/// its own, each per-layer exactly when the weight is.
+static LogicalResult readParts(WeightOp op, Attribute attr,
+                               ArrayRef<int64_t> shape,
+                               std::vector<WeightPart> &parts) {
+  auto malformed = [&]() {
+    return op.emitOpError()
+           << "has a malformed " << kPartsAttrName
+           << " (expected a non-empty array of {name, shape} whose shapes "
+              "stack along dim 0 into "
+           << "[" << llvm::interleaved(shape) << "]"
+           << ", with '{layer}' in every name exactly when the weight is "
+              "per-layer)";
+  };
+  auto array = dyn_cast<ArrayAttr>(attr);
+  if (!array || array.empty())
+    return malformed();
+  int64_t rows = 0;
+  for (Attribute element : array) {
+    auto record = dyn_cast<DictionaryAttr>(element);
+    auto name = record ? record.getAs<StringAttr>("name") : StringAttr();
+    auto partShape =
+        record ? record.getAs<DenseI64ArrayAttr>("shape") : DenseI64ArrayAttr();
+    if (!name || !partShape || partShape.size() != int64_t(shape.size()) ||
+        partShape[0] < 1 ||
+        partShape.asArrayRef().drop_front() != shape.drop_front() ||
+        name.getValue().contains(WeightOp::kLayerPlaceholder) !=
+            op.isPerLayer())
+      return malformed();
+    rows += partShape[0];
+    parts.push_back({name.str(), SmallVector<int64_t>(partShape.asArrayRef())});
+  }
+  if (rows != shape.front())
+    return malformed();
+  return success();
 }
 
 const WeightSlot *WeightTable::lookup(StringRef name) const {
@@ -79,12 +118,17 @@ FailureOr<WeightTable> mlir::attn::buildWeightTable(ModuleOp module) {
         shape = logical.asArrayRef();
         panelWidth = width.getInt();
       }
+      std::vector<WeightPart> parts;
+      if (Attribute attr = op->getAttr(kPartsAttrName)) {
+        if (failed(readParts(op, attr, shape, parts)))
+          return WalkResult::interrupt();
+      }
       auto it = seen.find(op.getName());
       if (it != seen.end()) {
         const WeightSlot &first = table.entries[it->second];
         if (first.perLayer != op.isPerLayer() ||
             ArrayRef<int64_t>(first.shape) != shape ||
-            first.panelWidth != panelWidth ||
+            first.panelWidth != panelWidth || first.parts != parts ||
             first.dtype != dtypeName(type.getElementType())) {
           op.emitOpError() << "weight '" << op.getName()
                            << "' is used with two different types or "
@@ -105,6 +149,7 @@ FailureOr<WeightTable> mlir::attn::buildWeightTable(ModuleOp module) {
       entry.name = op.getName().str();
       entry.shape.assign(shape.begin(), shape.end());
       entry.panelWidth = panelWidth;
+      entry.parts = std::move(parts);
       entry.dtype = dtype.str();
       entry.perLayer = op.isPerLayer();
       entry.firstSlot = table.numSlots;

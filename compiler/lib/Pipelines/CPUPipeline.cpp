@@ -70,8 +70,15 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
                                      const CPUPipelineOptions &options) {
   auto done = [&](CPUPhase phase) { return options.stopAfter == phase; };
 
-  if (options.tileAttention)
-    pm.addPass(createTileAttentionPass());
+  if (options.fuseProjections)
+    pm.addPass(createFuseProjectionsPass());
+  if (options.fuseRope)
+    pm.addPass(createFuseRopePass());
+  if (options.tileAttention) {
+    TileAttentionPassOptions tileOptions;
+    tileOptions.splitKV = options.splitKV;
+    pm.addPass(createTileAttentionPass(tileOptions));
+  }
   // The panel layout only pays with the kernel that reads it.
   // Panels of 4 vectors (2 on narrower ISAs, with half the registers), so
   // that a 6-row tile of C fits in the register file.
@@ -85,6 +92,8 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   // No CSE on tensors before bufferisation: merging two identical
   // `linalg.fill`s into one destination would force a copy for each user.
   pm.addPass(createCanonicalizerPass());
+  if (options.fuseEpilogues)
+    pm.addPass(createFuseEpiloguesPass());
   if (done(CPUPhase::Linalg))
     return;
 
@@ -130,6 +139,11 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
       llvm::cl::desc("Last phase to run: linalg, abi, bufferized, loops or "
                      "llvm"),
       llvm::cl::init("llvm")};
+  Option<bool> fuseProjections{
+      *this, "fuse-projections",
+      llvm::cl::desc("One linear for projections of one input "
+                     "(--attn-fuse-projections)"),
+      llvm::cl::init(true)};
   Option<bool> vectorizeMatmuls{
       *this, "vectorize-matmuls",
       llvm::cl::desc(
@@ -138,6 +152,21 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
   Option<bool> tileAttention{
       *this, "tile-attention",
       llvm::cl::desc("FlashAttention-style attention (--attn-tile-attention)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseEpilogues{
+      *this, "fuse-epilogues",
+      llvm::cl::desc("Residual adds and biases into the matmuls, element-wise "
+                     "chains and RMSNorm sweeps fused (--attn-fuse-epilogues)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseRope{
+      *this, "fuse-rope",
+      llvm::cl::desc("Rotate Q in attention and K into the KV cache "
+                     "(--attn-fuse-rope)"),
+      llvm::cl::init(true)};
+  Option<bool> splitKV{
+      *this, "split-kv",
+      llvm::cl::desc("Flash-decoding: split a single query's keys across "
+                     "threads (--attn-tile-attention=split-kv)"),
       llvm::cl::init(true)};
   Option<bool> vectorizeAttention{
       *this, "vectorize-attention",
@@ -156,6 +185,29 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
 
 } // namespace
 
+LogicalResult mlir::attn::parseCPUPipelineOptions(
+    StringRef text, CPUPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  CPUPipelineCLOptions clOptions;
+  if (failed(clOptions.parseFromString(text)))
+    return failure();
+  FailureOr<unsigned> phase = parseStopAfter(
+      "attn-cpu-pipeline", kCPUPhaseNames, clOptions.stopAfter, errorHandler);
+  if (failed(phase))
+    return failure();
+  options.stopAfter = static_cast<CPUPhase>(*phase);
+  options.fuseProjections = clOptions.fuseProjections;
+  options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
+  options.parallel = clOptions.parallel;
+  options.tileAttention = clOptions.tileAttention;
+  options.vectorizeAttention = clOptions.vectorizeAttention;
+  options.fuseRope = clOptions.fuseRope;
+  options.fuseEpilogues = clOptions.fuseEpilogues;
+  options.splitKV = clOptions.splitKV;
+  options.vectorSize = clOptions.vectorSize;
+  return success();
+}
+
 void mlir::attn::registerCPUPipeline() {
   registerPassPipeline(
       "attn-cpu-pipeline",
@@ -164,21 +216,9 @@ void mlir::attn::registerCPUPipeline() {
       [](OpPassManager &pm, StringRef optionsText,
          function_ref<LogicalResult(const Twine &)> errorHandler)
           -> LogicalResult {
-        CPUPipelineCLOptions clOptions;
-        if (failed(clOptions.parseFromString(optionsText)))
-          return failure();
-        FailureOr<unsigned> phase =
-            parseStopAfter("attn-cpu-pipeline", kCPUPhaseNames,
-                           clOptions.stopAfter, errorHandler);
-        if (failed(phase))
-          return failure();
         CPUPipelineOptions options;
-        options.stopAfter = static_cast<CPUPhase>(*phase);
-        options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
-        options.parallel = clOptions.parallel;
-        options.tileAttention = clOptions.tileAttention;
-        options.vectorizeAttention = clOptions.vectorizeAttention;
-        options.vectorSize = clOptions.vectorSize;
+        if (failed(parseCPUPipelineOptions(optionsText, options, errorHandler)))
+          return failure();
         populateCPUPipeline(pm, options);
         return success();
       },

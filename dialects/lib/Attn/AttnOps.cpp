@@ -8,9 +8,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/AttnOps.h"
+#include "attn/Dialect/Attn/RopeParams.h"
 
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -172,92 +175,184 @@ LogicalResult LinearOp::verify() {
 // RopeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult RopeOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyRank(*this, "input", input, 3)))
+/// Checks the shape of a tensor that is rotated: [seq, heads, head_dim] with
+/// an even, static head_dim.
+static LogicalResult verifyRotatedShape(Operation *op, StringRef what,
+                                        Type type) {
+  if (failed(verifyRank(op, what, type, 3)))
     return failure();
-  int64_t headDim = input.getDimSize(2);
+  int64_t headDim = cast<RankedTensorType>(type).getDimSize(2);
   if (ShapedType::isDynamic(headDim))
-    return emitOpError("head_dim (dimension 2) must be static");
+    return op->emitOpError("head_dim (dimension 2) must be static");
   if (headDim <= 0)
-    return emitOpError() << "head_dim must be positive, got " << headDim;
+    return op->emitOpError() << "head_dim must be positive, got " << headDim;
   if (headDim % 2 != 0)
-    return emitOpError() << "head_dim must be even for the rotate-half "
-                            "layout, got "
-                         << headDim;
-  if (!(getTheta().convertToDouble() > 0.0))
-    return emitOpError() << "theta must be positive, got "
-                         << getTheta().convertToDouble();
+    return op->emitOpError() << "head_dim must be even for the rotate-half "
+                                "layout, got "
+                             << headDim;
+  return success();
+}
 
-  auto requirePositive =
-      [&](StringRef name, std::optional<llvm::APFloat> value) -> LogicalResult {
+RopeParams mlir::attn::getRopeParams(RopeOp op) {
+  RopeParams params;
+  params.theta = op.getTheta().convertToDouble();
+  params.scaling = op.getScaling();
+  auto toDouble = [](std::optional<llvm::APFloat> value) {
+    return value ? std::optional(value->convertToDouble()) : std::nullopt;
+  };
+  params.factor = toDouble(op.getFactor());
+  params.lowFreqFactor = toDouble(op.getLowFreqFactor());
+  params.highFreqFactor = toDouble(op.getHighFreqFactor());
+  params.originalMaxPositionEmbeddings = op.getOriginalMaxPositionEmbeddings();
+  params.maxPositionEmbeddings = op.getMaxPositionEmbeddings();
+  return params;
+}
+
+std::optional<RopeParams> mlir::attn::getQueryRopeParams(AttentionOp op) {
+  DictionaryAttr rope = op.getRopeAttr();
+  if (!rope)
+    return std::nullopt;
+  FailureOr<RopeParams> params =
+      parseRopeParams(rope, [&] { return op.emitOpError(); });
+  assert(succeeded(params) && "verified attn.attention");
+  return *params;
+}
+
+DictionaryAttr mlir::attn::getRopeParamsAttr(RopeOp op) {
+  SmallVector<NamedAttribute> entries;
+  for (NamedAttribute entry : op->getAttrs())
+    if (llvm::is_contained(RopeOp::getAttributeNames(), entry.getName()))
+      entries.push_back(entry);
+  // The default scaling is not stored; the dictionary spells it out.
+  if (!op.getScalingAttr())
+    entries.push_back(NamedAttribute(
+        op.getScalingAttrName(),
+        RopeScalingKindAttr::get(op.getContext(), RopeScalingKind::none)));
+  return DictionaryAttr::get(op.getContext(), entries);
+}
+
+FailureOr<RopeParams>
+mlir::attn::parseRopeParams(DictionaryAttr dict,
+                            function_ref<InFlightDiagnostic()> emitError) {
+  RopeParams params;
+  bool hasTheta = false;
+  for (NamedAttribute entry : dict) {
+    StringRef name = entry.getName().strref();
+    Attribute value = entry.getValue();
+    auto real = dyn_cast<FloatAttr>(value);
+    auto integer = dyn_cast<IntegerAttr>(value);
+    std::optional<double> *realSlot =
+        llvm::StringSwitch<std::optional<double> *>(name)
+            .Case("factor", &params.factor)
+            .Case("low_freq_factor", &params.lowFreqFactor)
+            .Case("high_freq_factor", &params.highFreqFactor)
+            .Default(nullptr);
+    std::optional<int64_t> *integerSlot =
+        llvm::StringSwitch<std::optional<int64_t> *>(name)
+            .Case("original_max_position_embeddings",
+                  &params.originalMaxPositionEmbeddings)
+            .Case("max_position_embeddings", &params.maxPositionEmbeddings)
+            .Default(nullptr);
+    if (name == "theta" && real) {
+      params.theta = real.getValueAsDouble();
+      hasTheta = true;
+    } else if (name == "scaling" && isa<RopeScalingKindAttr>(value)) {
+      params.scaling = cast<RopeScalingKindAttr>(value).getValue();
+    } else if (realSlot && real) {
+      *realSlot = real.getValueAsDouble();
+    } else if (integerSlot && integer) {
+      *integerSlot = integer.getInt();
+    } else if (name == "theta" || name == "scaling" || realSlot ||
+               integerSlot) {
+      return emitError() << "rope parameter '" << name
+                         << "' has the wrong kind of value: " << value;
+    } else {
+      return emitError() << "unknown rope parameter '" << name
+                         << "' (expected the attributes of attn.rope)";
+    }
+  }
+  if (!hasTheta)
+    return emitError() << "rope parameters need 'theta'";
+  return params;
+}
+
+LogicalResult
+mlir::attn::verifyRopeParams(const RopeParams &params,
+                             function_ref<InFlightDiagnostic()> emitError) {
+  if (!(params.theta > 0.0))
+    return emitError() << "theta must be positive, got " << params.theta;
+  auto requirePositive = [&](StringRef name,
+                             std::optional<double> value) -> LogicalResult {
     if (!value)
-      return emitOpError() << "scaling '" << stringifyEnum(getScaling())
-                           << "' requires '" << name << "'";
-    if (!(value->convertToDouble() > 0.0))
-      return emitOpError() << "'" << name << "' must be positive, got "
-                           << value->convertToDouble();
+      return emitError() << "scaling '" << stringifyEnum(params.scaling)
+                         << "' requires '" << name << "'";
+    if (!(*value > 0.0))
+      return emitError() << "'" << name << "' must be positive, got " << *value;
     return success();
   };
-  if (std::optional<int64_t> maxPositions = getMaxPositionEmbeddings())
-    if (*maxPositions <= 0)
-      return emitOpError() << "'max_position_embeddings' must be positive, got "
-                           << *maxPositions;
+  if (params.maxPositionEmbeddings && *params.maxPositionEmbeddings <= 0)
+    return emitError() << "'max_position_embeddings' must be positive, got "
+                       << *params.maxPositionEmbeddings;
   // A parameter that the scaling kind ignores is a sign that the config was
   // misread; refusing it beats silently computing another model.
   // max_position_embeddings is a property of the model, not of the scaling,
   // and may accompany any kind.
-  if (getScaling() == RopeScalingKind::linear ||
-      getScaling() == RopeScalingKind::dynamic)
+  if (params.scaling == RopeScalingKind::linear ||
+      params.scaling == RopeScalingKind::dynamic)
     for (auto [name, present] :
          {std::pair<StringRef, bool>{"low_freq_factor",
-                                     static_cast<bool>(getLowFreqFactorAttr())},
-          {"high_freq_factor", static_cast<bool>(getHighFreqFactorAttr())},
+                                     params.lowFreqFactor.has_value()},
+          {"high_freq_factor", params.highFreqFactor.has_value()},
           {"original_max_position_embeddings",
-           static_cast<bool>(getOriginalMaxPositionEmbeddingsAttr())}})
+           params.originalMaxPositionEmbeddings.has_value()}})
       if (present)
-        return emitOpError() << "scaling '" << stringifyEnum(getScaling())
-                             << "' does not use '" << name << "'";
-  switch (getScaling()) {
+        return emitError() << "scaling '" << stringifyEnum(params.scaling)
+                           << "' does not use '" << name << "'";
+  switch (params.scaling) {
   case RopeScalingKind::none:
-    if (getFactor() || getLowFreqFactor() || getHighFreqFactor() ||
-        getOriginalMaxPositionEmbeddings())
-      return emitOpError("scaling parameters given without a scaling kind");
+    if (params.factor || params.lowFreqFactor || params.highFreqFactor ||
+        params.originalMaxPositionEmbeddings)
+      return emitError() << "scaling parameters given without a scaling kind";
     return success();
   case RopeScalingKind::linear:
-    return requirePositive(
-        "factor", getFactorAttr() ? std::optional(*getFactor()) : std::nullopt);
+    return requirePositive("factor", params.factor);
   case RopeScalingKind::dynamic:
-    if (failed(requirePositive("factor", getFactorAttr()
-                                             ? std::optional(*getFactor())
-                                             : std::nullopt)))
+    if (failed(requirePositive("factor", params.factor)))
       return failure();
-    if (!getMaxPositionEmbeddings() || *getMaxPositionEmbeddings() <= 0)
-      return emitOpError("scaling 'dynamic' requires a positive "
-                         "'max_position_embeddings'");
+    if (!params.maxPositionEmbeddings)
+      return emitError() << "scaling 'dynamic' requires a positive "
+                            "'max_position_embeddings'";
     return success();
   case RopeScalingKind::llama3: {
-    for (auto [name, attr] :
-         {std::pair<StringRef, FloatAttr>{"factor", getFactorAttr()},
-          {"low_freq_factor", getLowFreqFactorAttr()},
-          {"high_freq_factor", getHighFreqFactorAttr()}})
-      if (failed(requirePositive(name, attr ? std::optional(attr.getValue())
-                                            : std::nullopt)))
+    for (auto [name, value] :
+         {std::pair<StringRef, std::optional<double>>{"factor", params.factor},
+          {"low_freq_factor", params.lowFreqFactor},
+          {"high_freq_factor", params.highFreqFactor}})
+      if (failed(requirePositive(name, value)))
         return failure();
-    if (!getOriginalMaxPositionEmbeddings() ||
-        *getOriginalMaxPositionEmbeddings() <= 0)
-      return emitOpError("scaling 'llama3' requires a positive "
-                         "'original_max_position_embeddings'");
-    if (getHighFreqFactor()->convertToDouble() <=
-        getLowFreqFactor()->convertToDouble())
-      return emitOpError() << "'high_freq_factor' ("
-                           << getHighFreqFactor()->convertToDouble()
-                           << ") must exceed 'low_freq_factor' ("
-                           << getLowFreqFactor()->convertToDouble() << ")";
+    if (!params.originalMaxPositionEmbeddings ||
+        *params.originalMaxPositionEmbeddings <= 0)
+      return emitError() << "scaling 'llama3' requires a positive "
+                            "'original_max_position_embeddings'";
+    if (*params.highFreqFactor <= *params.lowFreqFactor)
+      return emitError() << "'high_freq_factor' (" << *params.highFreqFactor
+                         << ") must exceed 'low_freq_factor' ("
+                         << *params.lowFreqFactor << ")";
     return success();
   }
   }
   llvm_unreachable("unknown rope scaling kind");
+}
+
+LogicalResult RopeOp::verify() {
+  if (failed(verifyRotatedShape(*this, "input", getInput().getType())))
+    return failure();
+  if (Value init = getInit())
+    if (init.getType() != getInput().getType())
+      return emitOpError() << "init type " << init.getType()
+                           << " must match the input type "
+                           << getInput().getType();
+  return verifyRopeParams(getRopeParams(*this), [&] { return emitOpError(); });
 }
 
 //===----------------------------------------------------------------------===//
@@ -326,6 +421,17 @@ LogicalResult AttentionOp::verify() {
                            << *window;
     if (!getCausal())
       return emitOpError("sliding_window requires causal attention");
+  }
+  if (static_cast<bool>(getRope()) != static_cast<bool>(getRopeOffset()))
+    return emitOpError("'rope' and the rope offset come together: both or "
+                       "neither");
+  if (DictionaryAttr rope = getRopeAttr()) {
+    if (failed(verifyRotatedShape(*this, "query", query)))
+      return failure();
+    auto emitError = [&] { return emitOpError(); };
+    FailureOr<RopeParams> params = parseRopeParams(rope, emitError);
+    if (failed(params) || failed(verifyRopeParams(*params, emitError)))
+      return failure();
   }
   return success();
 }

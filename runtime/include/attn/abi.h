@@ -16,7 +16,7 @@ extern "C" {
 
 /* Bumped on any change to the symbols, the call structure or the manifest
  * schema; the runtime refuses a library of another version. */
-#define ATTN_ABI_VERSION 2u
+#define ATTN_ABI_VERSION 3u
 
 /* One call into compiled code. Which fields an entry point reads is listed
  * with it in docs/abi.md. */

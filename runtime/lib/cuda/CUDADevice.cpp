@@ -91,19 +91,38 @@ DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {
   return *this;
 }
 
-DeviceBuffer::~DeviceBuffer() {
-  if (pointer)
-    if (const Driver *d = driver())
-      d->memFree(pointer);
-}
-
-bool DeviceBuffer::allocate(size_t size, bool zero, std::string &error) {
+/// The driver with GPU 0's context current on the calling thread (the
+/// driver's memory functions act on the current context, and sessions may
+/// move between threads); null after filling `error`.
+static const Driver *readyDriver(std::string &error) {
   const Driver *d = driver();
   char message[512];
   if (!d || !currentContext(message, sizeof(message))) {
     error = d ? message : driverError();
-    return false;
+    return nullptr;
   }
+  return d;
+}
+
+/// Waits for the copies and memsets issued on the legacy default stream.
+/// They may still be running when the call returns (a copy from pageable
+/// memory returns once the data is staged), and the kernels of a model
+/// library run on non-blocking streams, which do not wait for that stream.
+static CUresult finishTransfers(const Driver *d) {
+  return d->streamSynchronize(nullptr);
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  std::string ignored;
+  if (pointer)
+    if (const Driver *d = readyDriver(ignored))
+      d->memFree(pointer);
+}
+
+bool DeviceBuffer::allocate(size_t size, bool zero, std::string &error) {
+  const Driver *d = readyDriver(error);
+  if (!d)
+    return false;
   CUdeviceptr allocated = 0;
   // cuMemAlloc rejects 0 bytes; an empty buffer still gets an address.
   CUresult status = d->memAlloc(&allocated, size ? size : 1);
@@ -112,7 +131,8 @@ bool DeviceBuffer::allocate(size_t size, bool zero, std::string &error) {
             " bytes of GPU memory: " + errorString(status);
     return false;
   }
-  if (zero && (status = d->memsetD8(allocated, 0, size)) != kSuccess) {
+  if (zero && ((status = d->memsetD8(allocated, 0, size)) != kSuccess ||
+               (status = finishTransfers(d)) != kSuccess)) {
     d->memFree(allocated);
     error = "cannot zero GPU memory: " + std::string(errorString(status));
     return false;
@@ -123,15 +143,32 @@ bool DeviceBuffer::allocate(size_t size, bool zero, std::string &error) {
   return true;
 }
 
+bool DeviceBuffer::zero(std::string &error) {
+  const Driver *d = readyDriver(error);
+  if (!d)
+    return false;
+  CUresult status = d->memsetD8(pointer, 0, bytes);
+  if (status == kSuccess)
+    status = finishTransfers(d);
+  if (status != kSuccess) {
+    error = "cannot zero GPU memory: " + std::string(errorString(status));
+    return false;
+  }
+  return true;
+}
+
 bool DeviceBuffer::upload(const void *host, size_t size, std::string &error) {
-  const Driver *d = driver();
-  if (!d || size > bytes) {
-    error = d ? "upload of " + std::to_string(size) +
-                    " bytes into a GPU buffer of " + std::to_string(bytes)
-              : driverError();
+  const Driver *d = readyDriver(error);
+  if (!d)
+    return false;
+  if (size > bytes) {
+    error = "upload of " + std::to_string(size) +
+            " bytes into a GPU buffer of " + std::to_string(bytes);
     return false;
   }
   CUresult status = d->memcpyHtoD(pointer, host, size);
+  if (status == kSuccess)
+    status = finishTransfers(d);
   if (status != kSuccess) {
     error = "copy to the GPU failed: " + std::string(errorString(status));
     return false;
@@ -140,11 +177,12 @@ bool DeviceBuffer::upload(const void *host, size_t size, std::string &error) {
 }
 
 bool DeviceBuffer::download(void *host, size_t size, std::string &error) const {
-  const Driver *d = driver();
-  if (!d || size > bytes) {
-    error = d ? "download of " + std::to_string(size) +
-                    " bytes from a GPU buffer of " + std::to_string(bytes)
-              : driverError();
+  const Driver *d = readyDriver(error);
+  if (!d)
+    return false;
+  if (size > bytes) {
+    error = "download of " + std::to_string(size) +
+            " bytes from a GPU buffer of " + std::to_string(bytes);
     return false;
   }
   CUresult status = d->memcpyDtoH(host, pointer, size);
@@ -153,4 +191,9 @@ bool DeviceBuffer::download(void *host, size_t size, std::string &error) const {
     return false;
   }
   return true;
+}
+
+std::string attn::cuda::describeStatus(int status) {
+  return "CUDA error " + std::to_string(status) + ", " +
+         (driver() ? errorString(status) : "no CUDA driver loaded");
 }

@@ -29,7 +29,13 @@ int parseArch(const std::string &arch);
 bool checkDevice(const std::string &library, const std::string &arch,
                  bool exactMajor, std::string &error);
 
-/// A buffer in device memory (cuMemAlloc), freed when destroyed.
+/// The driver's name and text for a CUresult (an entry point's non-zero
+/// return value), for messages.
+std::string describeStatus(int status);
+
+/// A buffer in device memory (cuMemAlloc), freed when destroyed. Every
+/// operation makes GPU 0's context current on the calling thread first, so
+/// a buffer may be used from any thread.
 class DeviceBuffer {
 public:
   DeviceBuffer() = default;
@@ -41,6 +47,8 @@ public:
 
   /// Allocates `bytes` (zeroed when `zero`); false with a message.
   bool allocate(size_t bytes, bool zero, std::string &error);
+  /// Sets every byte to 0; false with a message.
+  bool zero(std::string &error);
   bool upload(const void *host, size_t bytes, std::string &error);
   bool download(void *host, size_t bytes, std::string &error) const;
 

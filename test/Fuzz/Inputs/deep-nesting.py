@@ -16,7 +16,7 @@ if kind == "safetensors":
     sys.stdout.buffer.write(struct.pack("<Q", len(header)) + header)
 else:
     sys.stdout.write(
-        '{"abi_version": 2, "model_type": "llama", "config": {},'
+        '{"abi_version": 3, "model_type": "llama", "config": {},'
         ' "num_hidden_layers": 1,'
         ' "vocab_size": 11, "hidden_size": 4, "kv_cache":'
         ' {"num_key_value_heads": 1, "head_dim": 2, "dtype": "f32"},'

@@ -1,7 +1,7 @@
 // A 2-layer Llama with hidden 16, 2 query heads and 1 key/value head of 8,
 // intermediate 32 and vocabulary 32, written by hand after the graph the
 // frontend emits (one @decoder_layer body called once per layer).
-module attributes {attn.abi_version = 2 : i64, attn.config = {hidden_size = 16 : i64, intermediate_size = 32 : i64, model_type = "llama", num_attention_heads = 2 : i64, num_hidden_layers = 2 : i64, num_key_value_heads = 1 : i64, head_dim = 8 : i64, rms_norm_eps = 1.0e-05 : f64, rope_theta = 1.0e+04 : f64, tie_word_embeddings = false, vocab_size = 32 : i64}} {
+module attributes {attn.abi_version = 3 : i64, attn.config = {hidden_size = 16 : i64, intermediate_size = 32 : i64, model_type = "llama", num_attention_heads = 2 : i64, num_hidden_layers = 2 : i64, num_key_value_heads = 1 : i64, head_dim = 8 : i64, rms_norm_eps = 1.0e-05 : f64, rope_theta = 1.0e+04 : f64, tie_word_embeddings = false, vocab_size = 32 : i64}} {
   func.func private @decoder_layer(%hidden: tensor<?x16xf32>, %position: index, %layer: index, %k_cache: tensor<?x1x8xf32>, %v_cache: tensor<?x1x8xf32>) -> (tensor<?x16xf32>, tensor<?x1x8xf32>, tensor<?x1x8xf32>) {
     %c0 = arith.constant 0 : index
     %n = tensor.dim %hidden, %c0 : tensor<?x16xf32>

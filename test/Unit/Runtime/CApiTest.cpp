@@ -81,7 +81,7 @@ TEST(CApi, OpenErrors) {
             ATTN_ERROR_ABI_VERSION);
   EXPECT_EQ(model, nullptr);
   EXPECT_MESSAGE("was built for ABI version 999; this runtime supports "
-                 "version 2");
+                 "version 3");
 
   EXPECT_EQ(attn_model_open(fixturePath("missing_logits").c_str(), &model),
             ATTN_ERROR_LIBRARY);

@@ -12,7 +12,7 @@ namespace {
 
 json goodManifest() {
   return json::parse(R"({
-    "abi_version": 2, "model_type": "llama",
+    "abi_version": 3, "model_type": "llama",
     "config": {"max_position_embeddings": 128, "hidden_size": 8},
     "num_hidden_layers": 2, "vocab_size": 10, "hidden_size": 8,
     "kv_cache": {"num_key_value_heads": 2, "head_dim": 4, "dtype": "f32"},
@@ -71,8 +71,8 @@ TEST(Manifest, NotJson) {
 
 TEST(Manifest, AbiVersion) {
   json doc = goodManifest();
-  doc["abi_version"] = 3;
-  expectError(doc, "abi_version is 3; this runtime supports version 2",
+  doc["abi_version"] = 4;
+  expectError(doc, "abi_version is 4; this runtime supports version 3",
               ATTN_ERROR_ABI_VERSION);
   doc.erase("abi_version");
   expectError(doc, "has no integer 'abi_version'");

@@ -15,7 +15,7 @@ using namespace attn::rt::test;
 static Manifest smallManifest() {
   Manifest m;
   Status status = parseManifest(R"({
-    "abi_version": 2, "model_type": "llama", "config": {},
+    "abi_version": 3, "model_type": "llama", "config": {},
     "num_hidden_layers": 2, "vocab_size": 300, "hidden_size": 64,
     "kv_cache": {"num_key_value_heads": 1, "head_dim": 8, "dtype": "f32"},
     "weights": [

@@ -58,27 +58,70 @@ protected:
     vCache = kCache;
   }
 
-  /// One random tensor per weight-table slot, in manifest order.
+  /// One random tensor per weight-table slot, in manifest order. A fused
+  /// slot (docs/abi.md, "Fused weights") gets a random tensor per part,
+  /// under the part's own name, and their concatenation along rows, as the
+  /// runtime builds it, then in the layout the manifest asks for.
   void fillWeights() {
     std::mt19937 rng(42);
     ASSERT_TRUE(manifest.contains("weights") && manifest["weights"].is_array());
+    auto elementCount = [](const nlohmann::json &shape) {
+      size_t count = 1;
+      for (const auto &dim : shape)
+        count *= dim.get<size_t>();
+      return count;
+    };
     for (const auto &entry : manifest["weights"]) {
       std::string name = entry["name"].get<std::string>();
-      size_t count = 1;
-      for (const auto &dim : entry["shape"])
-        count *= dim.get<size_t>();
       bool perLayer = entry["per_layer"].get<bool>();
-      bool isNorm = name.find("norm") != std::string::npos;
       for (int64_t l = 0; l < (perLayer ? config.layers : 1); ++l) {
-        std::string concrete = name;
-        if (perLayer)
-          concrete.replace(concrete.find("{layer}"), 7, std::to_string(l));
-        // Norm weights near 1, projections small, as in trained models.
-        tensors[concrete] = isNorm ? randomValues(rng, count, 0.5, 1.5)
-                                   : randomValues(rng, count, -0.5, 0.5);
-        slots.push_back(tensors[concrete].data());
+        auto concrete = [&](std::string text) {
+          if (perLayer)
+            text.replace(text.find("{layer}"), 7, std::to_string(l));
+          return text;
+        };
+        // What the library reads, apart from the checkpoint tensors the
+        // reference reads.
+        std::vector<float> &slot = slotData[concrete(name)];
+        if (!entry.contains("parts")) {
+          slot = randomWeight(rng, name, elementCount(entry["shape"]));
+          tensors[concrete(name)] = slot;
+        } else {
+          for (const auto &part : entry["parts"]) {
+            std::string partName = part["name"].get<std::string>();
+            std::vector<float> &values = tensors[concrete(partName)];
+            values = randomWeight(rng, partName, elementCount(part["shape"]));
+            slot.insert(slot.end(), values.begin(), values.end());
+          }
+        }
+        if (entry.contains("layout"))
+          slot = toPanels(slot, entry["shape"], entry["layout"]);
+        slots.push_back(slot.data());
       }
     }
+  }
+
+  /// The "panel" layout of docs/abi.md: P[n / w, k, n % w] = W[n, k].
+  static std::vector<float> toPanels(const std::vector<float> &weight,
+                                     const nlohmann::json &shape,
+                                     const nlohmann::json &layout) {
+    EXPECT_EQ(layout["kind"], "panel");
+    size_t rows = shape[0].get<size_t>(), cols = shape[1].get<size_t>(),
+           width = layout["width"].get<size_t>();
+    std::vector<float> panels(weight.size());
+    for (size_t n = 0; n < rows; ++n)
+      for (size_t k = 0; k < cols; ++k)
+        panels[(n / width * cols + k) * width + n % width] =
+            weight[n * cols + k];
+    return panels;
+  }
+
+  /// Norm weights near 1, projections small, as in trained models.
+  static std::vector<float>
+  randomWeight(std::mt19937 &rng, const std::string &name, size_t count) {
+    return name.find("norm") != std::string::npos
+               ? randomValues(rng, count, 0.5, 1.5)
+               : randomValues(rng, count, -0.5, 0.5);
   }
 
   /// Runs `tokens` at `position` and returns their logits [n, vocab].
@@ -115,7 +158,10 @@ protected:
   TinyConfig config;
   int64_t capacity = 16;
   nlohmann::json manifest;
+  /// Checkpoint tensors by name, as the reference reads them.
   std::map<std::string, std::vector<float>> tensors;
+  /// The weight table's buffers: fused and repacked as the manifest says.
+  std::map<std::string, std::vector<float>> slotData;
   std::vector<const void *> slots;
   std::vector<float> kCache, vCache;
   attn_entry_fn prefill = nullptr, logits = nullptr;
@@ -130,8 +176,10 @@ TEST_F(TinyModel, ExportsVersionAndManifest) {
   ASSERT_TRUE(version);
   EXPECT_EQ(version(), ATTN_ABI_VERSION);
   EXPECT_EQ(manifest["abi_version"], int(ATTN_ABI_VERSION));
-  // 2 global weights, 9 per-layer ones over 2 layers, and the LM head.
-  EXPECT_EQ(slots.size(), 2u + 9u * 2u + 1u);
+  // 2 global weights, 9 per-layer ones over 2 layers, and the LM head;
+  // --attn-fuse-projections makes one slot of Q, K and V and one of gate
+  // and up in each layer.
+  EXPECT_EQ(slots.size(), 2u + (9u - 3u) * 2u + 1u);
   // Internal functions are not exported.
   EXPECT_EQ(library->symbol("prefill"), nullptr);
   EXPECT_EQ(library->symbol("decoder_layer"), nullptr);

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace attn {
@@ -27,6 +28,21 @@ namespace attn {
 constexpr llvm::StringLiteral kLayoutAttrName = "attn.layout";
 /// P[n / width, k, n % width] = W[n, k] (docs/abi.md, "Repacking").
 constexpr llvm::StringLiteral kPanelLayout = "panel";
+/// The discardable attribute of an attn.weight that the runtime builds by
+/// concatenating checkpoint tensors along dim 0, in order:
+/// [{name, shape}, ...] (docs/abi.md, "Fused weights").
+constexpr llvm::StringLiteral kPartsAttrName = "attn.parts";
+
+/// One checkpoint tensor of a fused weight.
+struct WeightPart {
+  /// The Hugging Face tensor name; per-layer names contain `{layer}`.
+  std::string name;
+  SmallVector<int64_t> shape;
+
+  bool operator==(const WeightPart &other) const {
+    return name == other.name && shape == other.shape;
+  }
+};
 
 /// One manifest weight entry and the slots it takes in the weight table.
 struct WeightSlot {
@@ -41,6 +57,9 @@ struct WeightSlot {
   /// 0 for the checkpoint's row-major layout. `shape` stays the
   /// checkpoint's.
   int64_t panelWidth = 0;
+  /// The checkpoint tensors whose rows, concatenated in order, make this
+  /// one; empty for a tensor read under `name`.
+  std::vector<WeightPart> parts;
   /// Index in `attn_call::weights` of the tensor (of layer 0 if per-layer).
   int64_t firstSlot = 0;
 };
@@ -58,8 +77,9 @@ struct WeightTable {
 
 /// Collects the weights of `module` in order of first appearance walking
 /// @prefill, @decoder_layer, @logits, then any other function. Emits an error
-/// at the offending op and fails when one name is used with two types or
-/// both per-layer and not, an element type has no manifest dtype, or the
+/// at the offending op and fails when one name is used with two types,
+/// layouts or part lists or both per-layer and not, an element type has no
+/// manifest dtype, an `attn.layout` or `attn.parts` is malformed, or the
 /// module lacks `attn.config.num_hidden_layers`.
 FailureOr<WeightTable> buildWeightTable(ModuleOp module);
 

@@ -36,6 +36,9 @@ struct CompileOptions {
   /// Only with `emit == EmitKind::Mlir`: the CPU phase after which the IR is
   /// printed (--compile-to). None prints the graph the frontend builds.
   std::optional<CPUPhase> stopAfter;
+  /// The CPU pipeline's passes and their settings (--pipeline-options);
+  /// its `stopAfter` is ignored, the field above decides.
+  CPUPipelineOptions cpuPipeline;
   /// CPU, features, optimisation level and linker for llvm, asm, obj and
   /// library outputs.
   CPUTargetOptions target;

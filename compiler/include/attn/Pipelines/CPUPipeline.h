@@ -9,6 +9,7 @@
 #ifndef ATTN_PIPELINES_CPUPIPELINE_H
 #define ATTN_PIPELINES_CPUPIPELINE_H
 
+#include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -39,12 +40,26 @@ std::optional<CPUPhase> parseCPUPhase(llvm::StringRef name);
 struct CPUPipelineOptions {
   /// The last phase to run.
   CPUPhase stopAfter = CPUPhase::LLVM;
+  /// One linear for the projections that read the same input (Q/K/V,
+  /// gate/up), with their weights concatenated at load
+  /// (--attn-fuse-projections).
+  bool fuseProjections = true;
   /// Replace the x . W^T matmuls by tiled, vectorised, parallel loop nests
   /// (--attn-vectorize-matmul).
   bool vectorizeMatmuls = true;
+  /// Fold residual adds and biases into the matmuls, fuse element-wise
+  /// chains and sweep RMSNorm once per block of rows
+  /// (--attn-fuse-epilogues).
+  bool fuseEpilogues = true;
   /// Lower attention in blocks with an online softmax
   /// (--attn-tile-attention) rather than one score matrix per head.
   bool tileAttention = true;
+  /// Rotate Q in the attention kernel and K on its way into the KV cache
+  /// (--attn-fuse-rope) instead of in passes of their own.
+  bool fuseRope = true;
+  /// Flash-decoding: one query's keys split into chunks across threads
+  /// (--attn-tile-attention's split-kv); needs tileAttention.
+  bool splitKV = true;
   /// Vector softmax and P.V in the tiled attention
   /// (--attn-vectorize-attention); needs tileAttention.
   bool vectorizeAttention = true;
@@ -58,6 +73,14 @@ struct CPUPipelineOptions {
 /// Adds the passes of the CPU pipeline, up to `options.stopAfter`, to `pm`
 /// (which runs on a builtin.module).
 void populateCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Sets `options` from the text of `--attn-cpu-pipeline="..."`
+/// ("fuse-projections=false stop-after=loops ..."); a malformed text or an
+/// unknown phase is reported through `errorHandler` (unknown options by
+/// LLVM's option parser on stderr) and fails.
+LogicalResult parseCPUPipelineOptions(
+    llvm::StringRef text, CPUPipelineOptions &options,
+    llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler);
 
 /// Registers `--attn-cpu-pipeline` (option `stop-after=<phase>`).
 void registerCPUPipeline();

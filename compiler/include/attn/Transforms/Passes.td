@@ -106,12 +106,30 @@ def TileAttentionPass : Pass<"attn-tile-attention"> {
     result is the same as `--attn-convert-to-linalg`'s lowering up to the
     order of the sums. Attention whose query and key lengths are both static
     and within one block is left for `--attn-convert-to-linalg`.
+
+    A fused rotation of the queries (`rope`, see `--attn-fuse-rope`) is
+    applied to each query block as it is sliced, from cos/sin tables built
+    once per op.
+
+    With `split-kv`, one query (decode) whose visible keys span at least two
+    chunks of `split-min-keys` runs flash-decoding instead: an `scf.forall`
+    over (head, chunk), up to `split-max-chunks` chunks of whole key blocks,
+    each leaving a partial (row max, row sum, unnormalised output), then a
+    combine that rescales the partials by `exp(m_chunk - m)`. The choice is
+    an `scf.if` at run time, since prefill and decode share the code.
   }];
   let options = [
     Option<"queryBlock", "query-block", "int64_t", /*default=*/"64",
            "Queries per block">,
     Option<"keyBlock", "key-block", "int64_t", /*default=*/"128",
            "Keys per block">,
+    Option<"splitKV", "split-kv", "bool", /*default=*/"false",
+           "Flash-decoding: split the keys of a single query into chunks "
+           "across threads, combined at the end">,
+    Option<"splitMinKeys", "split-min-keys", "int64_t", /*default=*/"512",
+           "Fewest keys per chunk (shorter contexts are not split)">,
+    Option<"splitMaxChunks", "split-max-chunks", "int64_t", /*default=*/"8",
+           "Most chunks per head">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
@@ -154,6 +172,77 @@ def InlineAllocaFreeScopesPass : Pass<"attn-inline-alloca-free-scopes"> {
     whose region holds no `memref.alloca` frees nothing on exit: its body is
     moved in place of it. Scopes with allocas are kept.
   }];
+}
+
+def FuseProjectionsPass : Pass<"attn-fuse-projections", "::mlir::ModuleOp"> {
+  let summary = "Fuse linears that read the same input into one wider linear";
+  let description = [{
+    Finds, in each block, `attn.linear`s that read the same input and whose
+    weights (and biases, if all have one) are `attn.weight`s read by nothing
+    else, with the same layer operand (or none), static 2-D shapes of the
+    same input width and element type. Each such group of two or more (the
+    Q/K/V projections; gate and up) becomes one `attn.weight` whose rows are
+    the parts' rows in graph order, one `attn.linear`, and a
+    `tensor.extract_slice` of its columns for each old result. The fused
+    weight records its parts as `attn.parts = [{name, shape}, ...]`; the
+    manifest lists them and the runtime concatenates the checkpoint's
+    tensors at load (docs/abi.md). The fused weight is an ordinary weight
+    to later passes, so `--attn-pack-weights` may still pack it.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def FuseEpiloguesPass : Pass<"attn-fuse-epilogues"> {
+  let summary = "Fold residual adds, biases, element-wise chains and RMSNorm "
+                "sweeps into fewer passes over memory (linalg on tensors)";
+  let description = [{
+    Runs on the `linalg.generic`s that `--attn-convert-to-linalg` (and
+    `--attn-pack-weights`) build, before bufferisation:
+
+    - A contraction whose init is a zero `linalg.fill` and whose only use is
+      an element-wise add of a tensor `r` of the same type (directly, or
+      through the `collapse_shape` of the panel form) accumulates into `r`
+      instead: the fill and the add disappear. Only when every other use of
+      `r` (and of what `r` views) comes before the contraction and `r` is not
+      read-only, so that bufferisation writes it in place without a copy.
+      A bias added after such a contraction becomes its init, broadcast.
+    - Element-wise generics fuse into element-wise consumers (upstream's
+      element-wise fusion), only where the producer has that one use and
+      the consumer reads it through a permutation, so no work is repeated.
+    - A row reduction (RMSNorm's sum of squares) and the element-wise
+      generic that reads it with the same rows run in one `scf.forall` over
+      blocks of `norm-rows` rows, so each row is normalised while in cache.
+  }];
+  let options = [
+    Option<"normRows", "norm-rows", "int64_t", /*default=*/"4",
+           "Rows per block of a fused row reduction (0: do not fuse them)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def FuseRopePass : Pass<"attn-fuse-rope"> {
+  let summary = "Fold attn.rope into the attention that reads the queries "
+                "and into the KV-cache write of the keys";
+  let description = [{
+    Removes the separate rotation passes over Q and K:
+
+    - `attn.rope` whose only user is `attn.attention`'s query operand
+      becomes the attention's `rope(%offset)` with the rope's attributes in
+      the dictionary `rope`; `--attn-tile-attention` rotates each query
+      block as it loads it.
+    - `attn.rope` whose only user inserts it into a tensor (the KV cache)
+      with `tensor.insert_slice` writes `into` the slice being replaced, so
+      that the keys are rotated as they are stored and the cache still
+      holds rotated keys for later steps.
+
+    Both forms compute exactly what the rope did (the positions stay the
+    rope's own operand), so no other condition applies; a rope with more
+    than one user, or one feeding anything else, is left alone.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
 #endif // ATTN_TRANSFORMS_PASSES_TD

@@ -4,12 +4,14 @@
 // [seq, kv_seq], a masked, numerically stable softmax (subtract the row
 // maximum) and the product with the values. Only one head's scores exist at a
 // time; the FlashAttention tiling that removes even those comes later.
-// Scores and softmax sums are kept in at least f32.
+// Scores and softmax sums are kept in at least f32. A fused rotation of the
+// queries (`rope`) is applied to all of them first, as attn.rope would.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 
+#include "attn/Conversion/RopeLowering.h"
 #include "attn/Dialect/Attn/AttnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,6 +19,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <limits>
@@ -45,6 +48,17 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
     int64_t group = heads / kvHeads;
 
     OpFoldResult seq = sizeOf(rewriter, loc, resultType, 0, query, 0);
+    if (std::optional<RopeParams> rope = getQueryRopeParams(op)) {
+      auto [cos, sin] =
+          buildRopeTables(rewriter, loc, *rope, adaptor.getRopeOffset(),
+                          tensor::getMixedSize(rewriter, loc, query, 0),
+                          queryType.getDimSize(2), queryType.getElementType());
+      query = buildRotateHalf(
+          rewriter, loc, query, cos, sin,
+          createEmpty(rewriter, loc,
+                      tensor::getMixedSizes(rewriter, loc, query),
+                      queryType.getElementType()));
+    }
     OpFoldResult kvSeq = tensor::getMixedSize(rewriter, loc, key, 0);
     OpFoldResult headDim = tensor::getMixedSize(rewriter, loc, query, 2);
     OpFoldResult valueDim = sizeOf(rewriter, loc, resultType, 2, value, 2);
@@ -69,8 +83,10 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
           SmallVector<OpFoldResult> strides(3, unit);
           auto slice = [&](Value source, Value headIndex, OpFoldResult rows,
                            OpFoldResult columns, Type type) -> Value {
+            // A static row count gives a static slice, as the verifier of
+            // tensor.extract_slice wants.
             auto sliceType = RankedTensorType::get(
-                {ShapedType::kDynamic,
+                {getConstantIntValue(rows).value_or(ShapedType::kDynamic),
                  cast<RankedTensorType>(source.getType()).getDimSize(2)},
                 cast<RankedTensorType>(source.getType()).getElementType());
             return tensor::ExtractSliceOp::create(

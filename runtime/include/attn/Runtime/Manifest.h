@@ -17,6 +17,14 @@
 
 namespace attn::rt {
 
+/// One checkpoint tensor of a fused weight (docs/abi.md, "Fused weights").
+struct WeightPart {
+  /// Per-layer names contain "{layer}" (in a manifest entry; expanded in a
+  /// slot).
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
 /// One entry of the manifest's "weights" list.
 struct ManifestWeight {
   /// Per-layer names contain "{layer}".
@@ -26,6 +34,9 @@ struct ManifestWeight {
   bool perLayer;
   /// Columns per panel of the "panel" layout, 0 for row-major.
   int64_t panelWidth = 0;
+  /// The tensors whose rows, concatenated in order, make this one; empty
+  /// when the checkpoint holds it under `name`.
+  std::vector<WeightPart> parts;
 };
 
 /// One slot of the weight table: an entry, expanded per layer.
@@ -37,6 +48,9 @@ struct WeightSlot {
   DType dtype;
   /// Columns per panel when the runtime repacks the tensor, else 0.
   int64_t panelWidth = 0;
+  /// The checkpoint tensors concatenated along dim 0 into this one, with
+  /// "{layer}" replaced; empty when the checkpoint holds `name`.
+  std::vector<WeightPart> parts;
 };
 
 struct Manifest {
@@ -50,6 +64,11 @@ struct Manifest {
   DType kvDType = DType::F32;
   /// config.max_position_embeddings; 0 when absent.
   int64_t maxPositionEmbeddings = 0;
+  /// target.kind: "" for a CPU library (which has no "target"), "cuda" for
+  /// one whose buffers live on an NVIDIA GPU (docs/abi.md).
+  std::string targetKind;
+  /// target.arch of a CUDA library, e.g. "sm_90".
+  std::string targetArch;
   std::vector<ManifestWeight> weights;
 
   /// The weight table's slots in order: per-layer entries take numLayers

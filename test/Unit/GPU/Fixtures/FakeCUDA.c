@@ -1,17 +1,34 @@
 /*===- FakeCUDA.c - A stand-in for libcuda.so.1 --------------------*- C -*-===*
  *
  * Exports the driver functions runtime/lib/cuda resolves, so that the
- * driver checks and the launch functions can be tested on machines without
- * a GPU. Behaviour is read from the environment on each call:
- *   ATTN_FAKE_CUDA_INIT_ERROR  cuInit's result (default 0)
- *   ATTN_FAKE_CUDA_DEVICES     the number of GPUs (default 1)
- *   ATTN_FAKE_CUDA_CC          the compute capability, 10 * major + minor
- *                              (default 90)
- * "Device" memory is host memory, so copies can be checked; kernels are not
- * run, only counted (fake_cuda_launches).
+ * driver checks, the launch functions and the runtime's device memory can
+ * be tested on machines without a GPU. Behaviour is read from the
+ * environment on each call:
+ *   ATTN_FAKE_CUDA_INIT_ERROR    cuInit's result (default 0)
+ *   ATTN_FAKE_CUDA_DEVICES       the number of GPUs (default 1)
+ *   ATTN_FAKE_CUDA_CC            the compute capability, 10 * major + minor
+ *                                (default 90)
+ *   ATTN_FAKE_CUDA_LAUNCH_ERROR  cuLaunchKernel's result (default 0)
+ *   ATTN_FAKE_CUDA_HTOD_ERROR, ATTN_FAKE_CUDA_DTOH_ERROR,
+ *   ATTN_FAKE_CUDA_MEMSET_ERROR  the result of every cuMemcpyHtoD,
+ *                                cuMemcpyDtoH, cuMemsetD8 (default 0)
+ *   ATTN_FAKE_CUDA_MAX_ALLOCATION  the largest allocation that succeeds, in
+ *                                bytes (default: any); larger ones fail with
+ *                                CUDA_ERROR_OUT_OF_MEMORY
+ * "Device" memory is host memory, so tests can read what was uploaded, but
+ * it is only reachable the way the driver allows: every allocation is
+ * recorded, and a copy, memset or free of an address that is not inside a
+ * live allocation fails with CUDA_ERROR_INVALID_VALUE, as does any of them
+ * on a thread without the context current (CUDA_ERROR_INVALID_CONTEXT).
+ * Copies to the device and memsets are asynchronous, as on a GPU (a copy
+ * from pageable memory returns once staged): until the legacy stream is
+ * synchronised (cuStreamSynchronize(NULL), cuCtxSynchronize), a launch on
+ * the calling thread fails with 999 and fake_cuda_unsynchronized() is 1.
+ * Kernels are not run, only counted (fake_cuda_launches).
  *
  *===----------------------------------------------------------------------===*/
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +36,92 @@
 typedef int CUresult;
 typedef unsigned long long CUdeviceptr;
 
+enum {
+  kInvalidValue = 1,
+  kOutOfMemory = 2,
+  kInvalidContext = 201,
+  kInvalidHandle = 400
+};
+
+/* Counters the tests read with dlsym; updated atomically. */
 int fake_cuda_launches = 0;
 int fake_cuda_modules = 0;
+long long fake_cuda_htod_copies = 0, fake_cuda_htod_bytes = 0;
+long long fake_cuda_dtoh_copies = 0, fake_cuda_dtoh_bytes = 0;
+long long fake_cuda_memsets = 0, fake_cuda_memset_bytes = 0;
+
+static void add(long long *counter, long long value) {
+  __atomic_fetch_add(counter, value, __ATOMIC_RELAXED);
+}
 
 static int envInt(const char *name, int fallback) {
   const char *value = getenv(name);
   return value && *value ? atoi(value) : fallback;
+}
+
+/* Every allocation ever made, in order; freed ones stay, marked dead. */
+struct Allocation {
+  CUdeviceptr pointer;
+  size_t bytes;
+  int managed;
+  int live;
+};
+static struct Allocation *allocations;
+static int numAllocations, allocationCapacity;
+static pthread_mutex_t allocationLock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The number of allocations made so far (cuMemAlloc and
+ * cuMemAllocManaged). */
+int fake_cuda_allocation_count(void) {
+  pthread_mutex_lock(&allocationLock);
+  int count = numAllocations;
+  pthread_mutex_unlock(&allocationLock);
+  return count;
+}
+
+/* Allocation `index` (in the order made); 0 when there is none. */
+int fake_cuda_allocation(int index, CUdeviceptr *pointer, size_t *bytes,
+                         int *managed, int *live) {
+  int found = 0;
+  pthread_mutex_lock(&allocationLock);
+  if (index >= 0 && index < numAllocations) {
+    *pointer = allocations[index].pointer;
+    *bytes = allocations[index].bytes;
+    *managed = allocations[index].managed;
+    *live = allocations[index].live;
+    found = 1;
+  }
+  pthread_mutex_unlock(&allocationLock);
+  return found;
+}
+
+/* 1 when [pointer, pointer + bytes) lies in one live allocation. */
+int fake_cuda_is_device(CUdeviceptr pointer, size_t bytes) {
+  int found = 0, i;
+  pthread_mutex_lock(&allocationLock);
+  for (i = numAllocations - 1; i >= 0 && !found; --i) {
+    const struct Allocation *a = &allocations[i];
+    found = a->live && pointer >= a->pointer &&
+            pointer - a->pointer <= a->bytes &&
+            bytes <= a->bytes - (pointer - a->pointer);
+  }
+  pthread_mutex_unlock(&allocationLock);
+  return found;
+}
+
+static int context;
+/* The context current on the calling thread (cuCtxSetCurrent). */
+static __thread void *currentContext;
+/* A copy to the device or a memset of this thread may still be running. */
+static __thread int unsynchronized;
+
+int fake_cuda_unsynchronized(void) { return unsynchronized; }
+
+/* What a memory call returns before touching `pointer`. */
+static CUresult checkDevice(CUdeviceptr pointer, size_t bytes) {
+  if (currentContext != &context)
+    return kInvalidContext;
+  return fake_cuda_is_device(pointer, bytes) ? 0 : kInvalidValue;
 }
 
 CUresult cuInit(unsigned flags) {
@@ -51,7 +148,7 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   else if (attribute == 76)
     *value = cc % 10;
   else
-    return 1;
+    return kInvalidValue;
   return 0;
 }
 CUresult cuDeviceGetName(char *name, int length, int device) {
@@ -59,23 +156,42 @@ CUresult cuDeviceGetName(char *name, int length, int device) {
   strncpy(name, "Fake GPU", (size_t)length);
   return 0;
 }
-static int context;
 CUresult cuDevicePrimaryCtxRetain(void **ctx, int device) {
   (void)device;
   *ctx = &context;
   return 0;
 }
-CUresult cuCtxSetCurrent(void *ctx) { return ctx == &context ? 0 : 201; }
-CUresult cuCtxSynchronize(void) { return 0; }
+CUresult cuCtxSetCurrent(void *ctx) {
+  if (ctx != &context)
+    return kInvalidContext;
+  currentContext = ctx;
+  return 0;
+}
+CUresult cuCtxSynchronize(void) {
+  unsynchronized = 0;
+  return 0;
+}
 CUresult cuGetErrorString(CUresult error, const char **text) {
-  *text =
-      error == 100 ? "no CUDA-capable device is detected" : "fake CUDA error";
+  switch (error) {
+  case 100:
+    *text = "no CUDA-capable device is detected";
+    break;
+  case 719:
+    *text = "unspecified launch failure";
+    break;
+  case 999:
+    *text = "fake: a kernel launched while a copy to the device may still "
+            "run";
+    break;
+  default:
+    *text = "fake CUDA error";
+  }
   return 0;
 }
 static int module;
 CUresult cuModuleLoadData(void **mod, const void *image) {
   (void)image;
-  ++fake_cuda_modules;
+  __atomic_fetch_add(&fake_cuda_modules, 1, __ATOMIC_RELAXED);
   *mod = &module;
   return 0;
 }
@@ -89,7 +205,7 @@ static int function;
 CUresult cuModuleGetFunction(void **fn, void *mod, const char *name) {
   (void)name;
   if (mod != &module)
-    return 400;
+    return kInvalidHandle;
   *fn = &function;
   return 0;
 }
@@ -103,9 +219,13 @@ CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz,
   (void)gx, (void)gy, (void)gz, (void)bx, (void)by, (void)bz, (void)smem;
   (void)stream, (void)params, (void)extra;
   if (fn != &function)
-    return 400;
-  ++fake_cuda_launches;
-  return 0;
+    return kInvalidHandle;
+  if (currentContext != &context)
+    return kInvalidContext;
+  if (unsynchronized)
+    return 999;
+  __atomic_fetch_add(&fake_cuda_launches, 1, __ATOMIC_RELAXED);
+  return envInt("ATTN_FAKE_CUDA_LAUNCH_ERROR", 0);
 }
 static int stream;
 CUresult cuStreamCreate(void **s, unsigned flags) {
@@ -114,28 +234,97 @@ CUresult cuStreamCreate(void **s, unsigned flags) {
   return 0;
 }
 CUresult cuStreamDestroy_v2(void *s) { return s == &stream ? 0 : 400; }
-CUresult cuStreamSynchronize(void *s) { return s == &stream ? 0 : 400; }
+CUresult cuStreamSynchronize(void *s) {
+  if (s == NULL)
+    unsynchronized = 0;
+  return s == &stream || s == NULL ? 0 : 400;
+}
+
+static CUresult allocate(CUdeviceptr *pointer, size_t bytes, int managed) {
+  if (currentContext != &context)
+    return kInvalidContext;
+  if (bytes == 0)
+    return kInvalidValue;
+  if (getenv("ATTN_FAKE_CUDA_MAX_ALLOCATION") &&
+      bytes > (size_t)envInt("ATTN_FAKE_CUDA_MAX_ALLOCATION", 0))
+    return kOutOfMemory;
+  void *memory = malloc(bytes);
+  if (!memory)
+    return kOutOfMemory;
+  pthread_mutex_lock(&allocationLock);
+  if (numAllocations == allocationCapacity) {
+    int grown = allocationCapacity ? 2 * allocationCapacity : 64;
+    struct Allocation *more =
+        realloc(allocations, (size_t)grown * sizeof(*allocations));
+    if (!more) {
+      pthread_mutex_unlock(&allocationLock);
+      free(memory);
+      return kOutOfMemory;
+    }
+    allocations = more;
+    allocationCapacity = grown;
+  }
+  struct Allocation entry = {(CUdeviceptr)(uintptr_t)memory, bytes, managed, 1};
+  allocations[numAllocations++] = entry;
+  pthread_mutex_unlock(&allocationLock);
+  *pointer = entry.pointer;
+  return 0;
+}
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
-  *pointer = (CUdeviceptr)(uintptr_t)malloc(bytes);
-  return *pointer ? 0 : 2;
+  return allocate(pointer, bytes, 0);
 }
 CUresult cuMemAllocManaged(CUdeviceptr *pointer, size_t bytes, unsigned flags) {
   (void)flags;
-  return cuMemAlloc_v2(pointer, bytes);
+  return allocate(pointer, bytes, 1);
 }
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
+  if (currentContext != &context)
+    return kInvalidContext;
+  int i, found = 0;
+  pthread_mutex_lock(&allocationLock);
+  for (i = numAllocations - 1; i >= 0 && !found; --i)
+    if (allocations[i].live && allocations[i].pointer == pointer) {
+      allocations[i].live = 0;
+      found = 1;
+    }
+  pthread_mutex_unlock(&allocationLock);
+  if (!found)
+    return kInvalidValue;
   free((void *)(uintptr_t)pointer);
   return 0;
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
+  CUresult status = checkDevice(dst, bytes);
+  if (!status)
+    status = envInt("ATTN_FAKE_CUDA_HTOD_ERROR", 0);
+  if (status)
+    return status;
   memcpy((void *)(uintptr_t)dst, src, bytes);
+  unsynchronized = 1;
+  add(&fake_cuda_htod_copies, 1);
+  add(&fake_cuda_htod_bytes, (long long)bytes);
   return 0;
 }
 CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+  CUresult status = checkDevice(src, bytes);
+  if (!status)
+    status = envInt("ATTN_FAKE_CUDA_DTOH_ERROR", 0);
+  if (status)
+    return status;
   memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  add(&fake_cuda_dtoh_copies, 1);
+  add(&fake_cuda_dtoh_bytes, (long long)bytes);
   return 0;
 }
 CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t bytes) {
+  CUresult status = checkDevice(dst, bytes);
+  if (!status)
+    status = envInt("ATTN_FAKE_CUDA_MEMSET_ERROR", 0);
+  if (status)
+    return status;
   memset((void *)(uintptr_t)dst, value, bytes);
+  unsynchronized = 1;
+  add(&fake_cuda_memsets, 1);
+  add(&fake_cuda_memset_bytes, (long long)bytes);
   return 0;
 }

@@ -66,9 +66,9 @@ uint32_t attn_abi_version(void) { return FIXTURE_ABI_VERSION; }
 
 const char *attn_manifest(void) {
 #if defined(FIXTURE_BROKEN_MANIFEST)
-  return "{\"abi_version\": 2, \"weights\": [";
+  return "{\"abi_version\": 3, \"weights\": [";
 #elif defined(FIXTURE_HUGE_CACHE)
-  return "{\"abi_version\": 2, \"model_type\": \"fixture\", \"config\": {},"
+  return "{\"abi_version\": 3, \"model_type\": \"fixture\", \"config\": {},"
          " \"num_hidden_layers\": 1, \"vocab_size\": 11, \"hidden_size\": 4,"
          " \"kv_cache\": {\"num_key_value_heads\": 1048576,"
          "   \"head_dim\": 1048576, \"dtype\": \"f32\"},"
@@ -78,7 +78,7 @@ const char *attn_manifest(void) {
 #else
   /* clang-format would reflow the JSON around the macro. */
   /* clang-format off */
-  return "{\"abi_version\": 2, \"model_type\": \"fixture\","
+  return "{\"abi_version\": 3, \"model_type\": \"fixture\","
          " \"config\": {\"max_position_embeddings\": "
          FIXTURE_DIGITS(FIXTURE_MAX_POSITIONS) "},"
          " \"num_hidden_layers\": 2, \"vocab_size\": 11, \"hidden_size\": 4,"

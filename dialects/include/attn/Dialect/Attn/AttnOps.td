@@ -167,6 +167,12 @@ def Attn_RopeOp : Attn_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
     `max_position_embeddings`, a property of the model, may accompany any
     kind.
 
+    With `into %init` (a tensor of the input's type, typically a slice of
+    the KV cache at the rows being written), the rotated rows are written
+    into `init` in destination-passing style, so that inserting the result
+    back where `init` was extracted needs no copy: the keys are rotated as
+    they are written into the cache (`--attn-fuse-rope`).
+
     ```mlir
     %r = attn.rope %q, %offset {theta = 5.0e+05 : f64,
         scaling = #attn<rope_scaling llama3>, factor = 8.0 : f64,
@@ -183,12 +189,40 @@ def Attn_RopeOp : Attn_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
     OptionalAttr<F64Attr>:$low_freq_factor,
     OptionalAttr<F64Attr>:$high_freq_factor,
     OptionalAttr<I64Attr>:$original_max_position_embeddings,
-    OptionalAttr<I64Attr>:$max_position_embeddings);
+    OptionalAttr<I64Attr>:$max_position_embeddings,
+    Optional<Attn_FloatTensor>:$init);
   let results = (outs Attn_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $offset attr-dict `:` type($input)
+    (`into` $init^ `:` type($init))?
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input,
+      "::mlir::Value":$offset, "::mlir::FloatAttr":$theta,
+      "::mlir::attn::RopeScalingKindAttr":$scaling,
+      "::mlir::FloatAttr":$factor, "::mlir::FloatAttr":$low_freq_factor,
+      "::mlir::FloatAttr":$high_freq_factor,
+      "::mlir::IntegerAttr":$original_max_position_embeddings,
+      "::mlir::IntegerAttr":$max_position_embeddings), [{
+      build($_builder, $_state, result, input, offset, theta, scaling, factor,
+            low_freq_factor, high_freq_factor,
+            original_max_position_embeddings, max_position_embeddings,
+            ::mlir::Value());
+    }]>,
+    OpBuilder<(ins "::mlir::Value":$input,
+      "::mlir::Value":$offset, "::mlir::FloatAttr":$theta,
+      "::mlir::attn::RopeScalingKindAttr":$scaling,
+      "::mlir::FloatAttr":$factor, "::mlir::FloatAttr":$low_freq_factor,
+      "::mlir::FloatAttr":$high_freq_factor,
+      "::mlir::IntegerAttr":$original_max_position_embeddings,
+      "::mlir::IntegerAttr":$max_position_embeddings), [{
+      build($_builder, $_state, input.getType(), input, offset, theta,
+            scaling, factor, low_freq_factor, high_freq_factor,
+            original_max_position_embeddings, max_position_embeddings,
+            ::mlir::Value());
+    }]>
+  ];
 }
 
 //===----------------------------------------------------------------------===//
@@ -210,6 +244,23 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure]> {
     query `s` only when `t <= p`; with `sliding_window = w` also only when
     `p - t < w` (Mistral's local attention).
 
+    With `rope(%offset)` and the dictionary attribute `rope` (the attributes
+    of an `attn.rope`: `theta`, `scaling`, `factor`, ...), the queries are
+    first rotated exactly as `attn.rope %query, %offset {rope...}` would
+    rotate them (row `s` at position `offset + s`); `--attn-fuse-rope`
+    folds such an `attn.rope` into the attention, and the tiled lowering
+    rotates each block of queries as it loads it instead of making a pass
+    over all of them. The positions of the rotation and of the causal mask
+    are independent operands, as in the unfused form.
+
+    ```mlir
+    %o = attn.attention %q, %k, %v rope(%offset) {scale = 0.125 : f64,
+        causal, rope = {theta = 5.0e+05 : f64,
+                        scaling = #attn<rope_scaling none>}}
+        : tensor<?x32x64xf32>, tensor<?x8x64xf32>, tensor<?x8x64xf32>
+        -> tensor<?x32x64xf32>
+    ```
+
     ```mlir
     %o = attn.attention %q, %k, %v {scale = 0.125 : f64, causal}
         : tensor<?x32x64xf32>, tensor<?x8x64xf32>, tensor<?x8x64xf32>
@@ -219,13 +270,24 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure]> {
   let arguments = (ins Attn_FloatTensor:$query, Attn_FloatTensor:$key,
                        Attn_FloatTensor:$value, F64Attr:$scale,
                        UnitAttr:$causal,
-                       OptionalAttr<I64Attr>:$sliding_window);
+                       OptionalAttr<I64Attr>:$sliding_window,
+                       Optional<Index>:$rope_offset,
+                       OptionalAttr<DictionaryAttr>:$rope);
   let results = (outs Attn_FloatTensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value attr-dict `:` type($query) `,` type($key) `,`
-    type($value) `->` type($result)
+    $query `,` $key `,` $value (`rope` `(` $rope_offset^ `)`)? attr-dict `:`
+    type($query) `,` type($key) `,` type($value) `->` type($result)
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$query,
+      "::mlir::Value":$key, "::mlir::Value":$value,
+      "::mlir::FloatAttr":$scale, "::mlir::UnitAttr":$causal,
+      "::mlir::IntegerAttr":$sliding_window), [{
+      build($_builder, $_state, result, query, key, value, scale, causal,
+            sliding_window, ::mlir::Value(), ::mlir::DictionaryAttr());
+    }]>
+  ];
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,245 @@
+//===- CUDALibraryRuntimeTest.cpp - attnc's CUDA library in the runtime ---===//
+//
+// The tiny model of test/Target/Inputs compiled for CUDA and run through the
+// runtime's C API on the stand-in driver (Fixtures/FakeCUDA.c): its kernels
+// do not run there (their launches are counted), so the logits are not
+// checked (scripts/gpu-check.sh does that on a GPU), but everything around
+// them is: the machine check at open, one device allocation and upload per
+// weight slot, zeroed caches, the host code of both entry points running on
+// device addresses only (the stand-in refuses copies to anything else), the
+// tokens uploaded and the logits downloaded once per call, a failing launch
+// reported through the C API with the driver's error, the session usable
+// after it, and every device buffer freed at close.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CompileHelpers.h"
+
+#include "attn/GPU/CUDATarget.h"
+#include "attn/Runtime/Manifest.h"
+#include "attn/Runtime/RandomWeights.h"
+#include "attn/runtime.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/FileSystem.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+class CUDALibraryInRuntime : public testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    auto context = attn_test::makeContext();
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(
+        ATTN_TARGET_INPUTS_DIR "/tiny-model.mlir", context.get());
+    ASSERT_TRUE(module);
+    llvm::SmallString<64> path;
+    ASSERT_FALSE(
+        llvm::sys::fs::createTemporaryFile("attn-cuda-runtime", "so", path));
+    CUDATargetOptions options;
+    options.arch = "sm_90";
+    options.format = CUDAKernelFormat::PTX;
+    ASSERT_TRUE(succeeded(compileToCUDALibrary(*module, options, path)));
+    libraryPath = new std::string(path.str());
+  }
+  static void TearDownTestSuite() {
+    if (libraryPath)
+      llvm::sys::fs::remove(*libraryPath);
+    delete libraryPath;
+    libraryPath = nullptr;
+  }
+  void SetUp() override {
+    if (!libraryPath)
+      GTEST_SKIP() << "the tiny model did not compile for CUDA";
+  }
+
+  static std::string *libraryPath;
+};
+
+std::string *CUDALibraryInRuntime::libraryPath = nullptr;
+
+/// The stand-in driver's records (FakeCUDA.c).
+struct FakeRecords {
+  int (*count)() = nullptr;
+  int (*get)(int, unsigned long long *, size_t *, int *, int *) = nullptr;
+  int *launches = nullptr;
+  long long *htodCopies = nullptr, *htodBytes = nullptr;
+  long long *dtohCopies = nullptr, *dtohBytes = nullptr;
+
+  bool load() {
+    void *fake = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (!fake)
+      return false;
+    count =
+        reinterpret_cast<int (*)()>(dlsym(fake, "fake_cuda_allocation_count"));
+    get = reinterpret_cast<int (*)(int, unsigned long long *, size_t *, int *,
+                                   int *)>(dlsym(fake, "fake_cuda_allocation"));
+    launches = static_cast<int *>(dlsym(fake, "fake_cuda_launches"));
+    htodCopies = static_cast<long long *>(dlsym(fake, "fake_cuda_htod_copies"));
+    htodBytes = static_cast<long long *>(dlsym(fake, "fake_cuda_htod_bytes"));
+    dtohCopies = static_cast<long long *>(dlsym(fake, "fake_cuda_dtoh_copies"));
+    dtohBytes = static_cast<long long *>(dlsym(fake, "fake_cuda_dtoh_bytes"));
+    return count && get && launches && htodCopies && htodBytes && dtohCopies &&
+           dtohBytes;
+  }
+  /// Size of device (not managed) allocation `index`; 0 for a managed one.
+  size_t deviceBytes(int index, bool *live = nullptr) const {
+    unsigned long long pointer;
+    size_t bytes = 0;
+    int managed = 0, isLive = 0;
+    get(index, &pointer, &bytes, &managed, &isLive);
+    if (live)
+      *live = isLive;
+    return managed ? 0 : bytes;
+  }
+};
+
+/// Runs the library through the runtime; returns what went wrong, "" when
+/// nothing did.
+std::string runThroughTheRuntime(const std::string &library) {
+  setenv("ATTN_CUDA_DRIVER_LIBRARY", ATTN_FAKE_CUDA_PATH, 1);
+  setenv("ATTN_FAKE_CUDA_CC", "90", 1);
+  unsetenv("ATTN_FAKE_CUDA_DEVICES");
+  unsetenv("ATTN_FAKE_CUDA_INIT_ERROR");
+  unsetenv("ATTN_FAKE_CUDA_LAUNCH_ERROR");
+  FakeRecords fake;
+  if (!fake.load())
+    return "the stand-in driver lacks its records";
+  int first = fake.count();
+
+  attn_model *model = nullptr;
+  if (attn_model_open(library.c_str(), &model) != ATTN_OK)
+    return std::string("open: ") + attn_error_message();
+  ::attn::rt::Manifest manifest;
+  ::attn::rt::Status status =
+      ::attn::rt::parseManifest(attn_model_manifest(model), library, manifest);
+  if (!status.ok())
+    return status.message();
+  if (manifest.targetKind != "cuda" || manifest.targetArch != "sm_90")
+    return "manifest target " + manifest.targetKind + " " + manifest.targetArch;
+  llvm::SmallString<64> weights;
+  if (llvm::sys::fs::createTemporaryFile("attn-cuda-runtime", "safetensors",
+                                         weights))
+    return "no temporary file";
+  status = ::attn::rt::writeRandomWeights(manifest, std::string(weights),
+                                          ::attn::rt::DType::BF16, 1);
+  if (!status.ok())
+    return status.message();
+
+  // One device allocation and one upload per slot, of the slot's size.
+  int beforeLoad = fake.count();
+  long long uploads = *fake.htodCopies, uploaded = *fake.htodBytes;
+  if (attn_model_load_weights(model, weights.c_str()) != ATTN_OK)
+    return std::string("load: ") + attn_error_message();
+  llvm::sys::fs::remove(weights);
+  std::vector<::attn::rt::WeightSlot> slots = manifest.slots();
+  if (fake.count() - beforeLoad != int(slots.size()) ||
+      *fake.htodCopies - uploads != (long long)slots.size())
+    return std::to_string(fake.count() - beforeLoad) + " allocations and " +
+           std::to_string(*fake.htodCopies - uploads) + " uploads for " +
+           std::to_string(slots.size()) + " weight slots";
+  long long total = 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    size_t bytes = ::attn::rt::dtypeSize(slots[i].dtype);
+    for (int64_t extent : slots[i].shape)
+      bytes *= size_t(extent);
+    if (fake.deviceBytes(beforeLoad + int(i)) != bytes)
+      return "weight " + slots[i].name + ": " +
+             std::to_string(fake.deviceBytes(beforeLoad + int(i))) +
+             " bytes on the device, expected " + std::to_string(bytes);
+    total += bytes;
+  }
+  if (*fake.htodBytes - uploaded != total)
+    return "uploaded " + std::to_string(*fake.htodBytes - uploaded) +
+           " bytes of weights, expected " + std::to_string(total);
+
+  attn_session *session = nullptr;
+  if (attn_session_create(model, 16, &session) != ATTN_OK)
+    return std::string("session: ") + attn_error_message();
+  int64_t vocab = attn_model_vocab_size(model);
+  std::vector<float> logits(vocab);
+  std::vector<int32_t> tokens = {1, 2, 3};
+  int launches = *fake.launches;
+  uploads = *fake.htodCopies;
+  uploaded = *fake.htodBytes;
+  long long downloads = *fake.dtohCopies, downloaded = *fake.dtohBytes;
+  if (attn_session_prefill(session, tokens.data(), 3, 0, logits.data()) !=
+      ATTN_OK)
+    return std::string("prefill: ") + attn_error_message();
+  if (*fake.launches - launches < 2)
+    return "only " + std::to_string(*fake.launches - launches) + " launches";
+  if (*fake.htodCopies - uploads != 1 || *fake.htodBytes - uploaded != 12)
+    return "the host copied " + std::to_string(*fake.htodBytes - uploaded) +
+           " bytes in " + std::to_string(*fake.htodCopies - uploads) +
+           " copies to the GPU; expected the 12 bytes of 3 token ids";
+  if (*fake.dtohCopies - downloads != 1 ||
+      *fake.dtohBytes - downloaded != vocab * 4)
+    return "the host copied " + std::to_string(*fake.dtohBytes - downloaded) +
+           " bytes from the GPU; expected one row of logits";
+
+  // A failing launch: the driver's error through the C API, nothing kept.
+  setenv("ATTN_FAKE_CUDA_LAUNCH_ERROR", "719", 1);
+  attn_status failed = attn_session_decode(session, 4, logits.data());
+  std::string message = attn_error_message();
+  unsetenv("ATTN_FAKE_CUDA_LAUNCH_ERROR");
+  if (failed != ATTN_ERROR_KERNEL ||
+      message.find("returned 719 (CUDA error 719, unspecified launch "
+                   "failure)") == std::string::npos)
+    return std::string("a failing launch gave ") + attn_status_name(failed) +
+           ": " + message;
+  if (attn_session_position(session) != 3)
+    return "the failed call moved the position";
+  if (attn_session_decode(session, 4, logits.data()) != ATTN_OK ||
+      attn_session_position(session) != 4)
+    return std::string("after the failure: ") + attn_error_message();
+  if (attn_session_reset(session) != ATTN_OK)
+    return std::string("reset: ") + attn_error_message();
+
+  attn_session_destroy(session);
+  attn_model_close(model);
+  for (int i = first; i < fake.count(); ++i) {
+    bool live = false;
+    size_t bytes = fake.deviceBytes(i, &live);
+    if (live && bytes)
+      return "device allocation " + std::to_string(i) + " (" +
+             std::to_string(bytes) + " bytes) outlived the model";
+  }
+  return "";
+}
+
+TEST_F(CUDALibraryInRuntime, RunsOnTheStandInDriver) {
+  // In a child: the driver is loaded once per process.
+  EXPECT_EXIT(
+      {
+        std::string error = runThroughTheRuntime(*libraryPath);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::exit(error.empty() ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+TEST_F(CUDALibraryInRuntime, OpenWithoutADriverFails) {
+  EXPECT_EXIT(
+      {
+        setenv("ATTN_CUDA_DRIVER_LIBRARY", "/nonexistent/libcuda.so.1", 1);
+        attn_model *model = nullptr;
+        attn_status status = attn_model_open(libraryPath->c_str(), &model);
+        std::fprintf(stderr, "%s\n", attn_error_message());
+        std::exit(status);
+      },
+      testing::ExitedWithCode(ATTN_ERROR_LIBRARY),
+      "built for CUDA sm_90, but cannot load the CUDA driver library");
+}
+
+} // namespace
