@@ -11,6 +11,7 @@
 #include "MatmulKernels.h"
 
 #include "attn/GPU/Passes.h"
+#include "attn/Transforms/MatmulForms.h"
 
 namespace mlir {
 namespace attn {
@@ -22,33 +23,11 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-/// Whether `type` is an f32 memref.
-static bool isF32Buffer(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  return memref && memref.getElementType().isF32();
-}
-
-/// Whether `op` is C[m, n] += A[m, k] * W[n, k] on f32 buffers with a weight
-/// W: statically shaped and contiguous, as the weight table hands it out
-/// (attention's K is neither).
+/// Whether `op` is attn.linear's contraction with a weight W statically
+/// shaped and contiguous, as the weight table hands it out (attention's K is
+/// neither).
 static bool isLinearContraction(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != 3 ||
-      !linalg::isaContractionOpInterface(op))
-    return false;
-  auto parallel = utils::IteratorType::parallel;
-  if (op.getIteratorTypesArray() !=
-      SmallVector<utils::IteratorType>{parallel, parallel,
-                                       utils::IteratorType::reduction})
-    return false;
-  MLIRContext *context = op.getContext();
-  AffineExpr m = getAffineDimExpr(0, context), n = getAffineDimExpr(1, context),
-             k = getAffineDimExpr(2, context);
-  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {m, k}, context),
-                                     AffineMap::get(3, 0, {n, k}, context),
-                                     AffineMap::get(3, 0, {m, n}, context)};
-  if (op.getIndexingMapsArray() != expected ||
-      !llvm::all_of(op->getOperandTypes(), isF32Buffer))
+  if (!isTransposedMatmul(op))
     return false;
   auto weight = cast<MemRefType>(op.getDpsInputs()[1].getType());
   return weight.hasStaticShape() && weight.getLayout().isIdentity();

@@ -1,0 +1,25 @@
+//===- MatmulForms.h - The matmuls the kernel passes recognise --*- C++ -*-===//
+//
+// attn.linear lowers to one contraction form; the CPU kernels
+// (--attn-vectorize-matmul) and the GPU kernels (--attn-gpu-tile-matmul)
+// both replace it, so they match it with one predicate.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_TRANSFORMS_MATMULFORMS_H
+#define ATTN_TRANSFORMS_MATMULFORMS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir {
+namespace attn {
+
+/// Whether `op` is C[m, n] += A[m, k] * B[n, k] on f32 buffers: the
+/// lowering of attn.linear, with the weight in its checkpoint layout
+/// [out, in].
+bool isTransposedMatmul(linalg::GenericOp op);
+
+} // namespace attn
+} // namespace mlir
+
+#endif // ATTN_TRANSFORMS_MATMULFORMS_H
