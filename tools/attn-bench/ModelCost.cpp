@@ -43,13 +43,18 @@ int64_t configHeads(const std::string &manifest) {
 
 } // namespace
 
-double ModelCost::prefillFlops(int64_t tokens) const {
-  double n = double(tokens);
-  // Token i attends to i + 1 positions: QK^T and PV are 2 x head_dim FLOPs
-  // each per head and position.
-  double attention =
-      2.0 * double(layers) * double(heads) * double(headDim) * n * (n + 1);
+double ModelCost::prefillFlops(int64_t tokens, int64_t depth) const {
+  double n = double(tokens), d = double(depth);
+  // Token i attends to depth + i + 1 positions: QK^T and PV are 2 x
+  // head_dim FLOPs each per head and position.
+  double attention = 2.0 * double(layers) * double(heads) * double(headDim) *
+                     (n * (n + 1) + 2 * n * d);
   return 2.0 * double(matmulParams) * n + 2.0 * double(headParams) + attention;
+}
+
+double ModelCost::decodeCacheBytes(int64_t tokens, int64_t depth) const {
+  // Step i of 1..tokens reads depth + i cached positions.
+  return double(kvBytesPerPosition) * (double(depth) + double(tokens + 1) / 2);
 }
 
 bool computeModelCost(const std::string &manifestText,
@@ -66,6 +71,9 @@ bool computeModelCost(const std::string &manifestText,
   cost.layers = manifest.numLayers;
   cost.hidden = manifest.hiddenSize;
   cost.headDim = manifest.headDim;
+  cost.kvBytesPerPosition = 2 * manifest.numLayers * manifest.numKVHeads *
+                            manifest.headDim *
+                            int64_t(rt::dtypeSize(manifest.kvDType));
   cost.heads = configHeads(manifestText);
   cost.headsFromConfig = cost.heads > 0;
   if (!cost.headsFromConfig)

@@ -40,10 +40,16 @@ struct ModelCost {
   /// Weight bytes one decode step reads: every weight but the embedding,
   /// plus one embedding row (the whole embedding when it is the LM head).
   int64_t decodeBytesPerToken = 0;
+  /// KV-cache bytes of one position over all layers (K and V): what each
+  /// token attends to costs in reads.
+  int64_t kvBytesPerPosition = 0;
 
-  /// FLOPs of a prefill of `tokens` tokens from position 0 that computes
-  /// the logits of the last token only.
-  double prefillFlops(int64_t tokens) const;
+  /// FLOPs of a prefill of `tokens` tokens after `depth` cached ones that
+  /// computes the logits of the last token only.
+  double prefillFlops(int64_t tokens, int64_t depth = 0) const;
+  /// KV-cache bytes one decode step reads on average over `tokens` decodes
+  /// after `depth` cached tokens.
+  double decodeCacheBytes(int64_t tokens, int64_t depth) const;
 };
 
 /// Reads `manifest` (the JSON of docs/abi.md); `origin` names it in errors.

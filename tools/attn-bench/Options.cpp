@@ -17,7 +17,8 @@ namespace attn::bench {
 
 const char kUsage[] = R"(usage:
   attn-bench MODEL.so (--weights PATH | --random-weights [--dtype T] [--seed S])
-             [-p N] [-n N] [-r N] [--threads N] [--limits-buffer-mib M]
+             [-p N] [-n N] [-d N] [-r N] [--threads N]
+             [--limits-buffer-mib M]
   attn-bench --limits-only [--threads N] [--limits-buffer-mib M]
   attn-bench --attention [...]   (attention alone; --attention --help)
   attn-bench --matmul [...]      (one packed matmul; --matmul --help)
@@ -40,6 +41,9 @@ for prefill, memory bandwidth for decode. See docs/benchmarking.md.
   -p N                    prompt tokens of the pp test (default 512; 0: skip)
   -n N                    generated tokens of the tg test (default 128;
                           0: skip)
+  -d N                    depth: prefill N tokens (untimed) before each
+                          run of each test, which then runs at that context
+                          ("pp512 @ d4096"; default 0)
   -r N                    repetitions of each test (default 5)
   --threads N             threads of the compiled code and of the limit
                           microbenchmarks (default: every processor)
@@ -139,8 +143,9 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       continue;
     }
     static const char *const valued[] = {
-        "--weights", "--dtype", "--seed",    "-p",
-        "-n",        "-r",      "--threads", "--limits-buffer-mib"};
+        "--weights", "--dtype",   "--seed",
+        "-p",        "-n",        "-d",
+        "-r",        "--threads", "--limits-buffer-mib"};
     if (std::find(std::begin(valued), std::end(valued), flag) ==
         std::end(valued)) {
       error = "unknown option '" + arg + "'";
@@ -175,6 +180,9 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
         return false;
     } else if (flag == "-n") {
       if (!parseInt(flag, value, 0, options.generateTokens, error))
+        return false;
+    } else if (flag == "-d") {
+      if (!parseInt(flag, value, 0, options.depth, error))
         return false;
     } else if (flag == "-r") {
       if (!parseInt(flag, value, 1, options.repetitions, error))

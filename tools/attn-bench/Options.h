@@ -23,6 +23,9 @@ struct Options {
   int64_t promptTokens = 512;
   /// Tokens of the text-generation test (tgN); 0 skips it.
   int64_t generateTokens = 128;
+  /// Tokens in the KV cache before each test (llama-bench's -d): the tests
+  /// then run at that context; 0 starts them from an empty cache.
+  int64_t depth = 0;
   int64_t repetitions = 5;
   /// Threads of the limit microbenchmarks; 0: every processor.
   int64_t threads = 0;

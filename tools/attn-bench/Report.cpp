@@ -97,8 +97,8 @@ void printModelCost(std::FILE *out, const std::string &library,
                (long long)cost.headDim);
   std::fprintf(out,
                "cost: prefill of N tokens = 2 x %lld x N (matmuls) + 2 x %lld "
-               "(LM head%s, last token) + 2 x %lld x %lld x %lld x N(N+1) "
-               "(attention) FLOP\n",
+               "(LM head%s, last token) + 2 x %lld x %lld x %lld x "
+               "(N(N+1) + 2 N depth) (attention) FLOP\n",
                (long long)cost.matmulParams, (long long)cost.headParams,
                cost.tiedHead ? ", tied" : "", (long long)cost.layers,
                (long long)cost.heads, (long long)cost.headDim);
@@ -129,7 +129,7 @@ void printTableRow(std::FILE *out, const ModelCost &cost, int threads,
 void printAgainstLimit(std::FILE *out, const ModelCost &cost,
                        const MachineLimits &limits, const TestResult &result) {
   if (result.kind == TestKind::Prompt) {
-    double flops = cost.prefillFlops(result.tokens);
+    double flops = cost.prefillFlops(result.tokens, result.depth);
     double achieved = flops * result.mean / double(result.tokens) / 1e9;
     const limits::PeakFlops &peak = limits.allThreads;
     std::fprintf(out,
@@ -149,6 +149,17 @@ void printAgainstLimit(std::FILE *out, const ModelCost &cost,
                result.name().c_str(), bytes, achieved, memory.readGBps,
                memory.threads, threadWord(memory.threads),
                100 * achieved / memory.readGBps);
+  if (result.depth == 0)
+    return;
+  // At a depth the cache is read as well; the weight line above stays the
+  // issue's measure, this one says what the memory really carried.
+  double cache = cost.decodeCacheBytes(result.tokens, result.depth);
+  double total = (bytes + cache) * result.mean / 1e9;
+  std::fprintf(out,
+               "%s: also %.4g KV-cache bytes per token on average; weights "
+               "and cache %.4g GB/s: %.2f%%\n",
+               result.name().c_str(), cache, total,
+               100 * total / memory.readGBps);
 }
 
 } // namespace attn::bench

@@ -21,22 +21,26 @@ enum class TestKind {
 struct TestResult {
   TestKind kind;
   int64_t tokens = 0;
+  /// Tokens in the cache before the test (-d).
+  int64_t depth = 0;
   /// Tokens per second of each timed repetition.
   std::vector<double> rates;
   double mean = 0;
   /// Sample standard deviation (n - 1); 0 for a single repetition.
   double stddev = 0;
 
-  /// "pp512" or "tg128".
+  /// "pp512" or "tg128", with " @ d4096" at a depth, as llama-bench.
   std::string name() const;
 };
 
 /// Runs one warm-up (the whole prefill for pp, one decode for tg, as
 /// llama-bench does) and then `repetitions` timed runs on `session`, which
-/// is reset before each. Token ids are pseudo-random in [0, vocab). On a
-/// runtime error returns the status with the session left usable.
+/// is reset before each and then, untimed, filled with `depth` tokens. Token
+/// ids are pseudo-random in [0, vocab). On a runtime error returns the
+/// status with the session left usable.
 attn_status runTest(attn_session *session, int64_t vocab, TestKind kind,
-                    int64_t tokens, int64_t repetitions, TestResult &result);
+                    int64_t tokens, int64_t depth, int64_t repetitions,
+                    TestResult &result);
 
 } // namespace attn::bench
 

@@ -79,13 +79,16 @@ int openModel(const Options &options,
     return fail(error);
   int64_t context = attn_model_max_position_embeddings(raw);
   for (auto [flag, tokens] : {std::pair{"-p", options.promptTokens},
-                              std::pair{"-n", options.generateTokens}})
-    if (context > 0 && tokens > context)
-      return fail(std::string(flag) + " " + std::to_string(tokens) + " needs " +
-                  std::to_string(tokens) +
+                              std::pair{"-n", options.generateTokens}}) {
+    std::string depth =
+        options.depth ? " after -d " + std::to_string(options.depth) : "";
+    if (context > 0 && tokens > 0 && options.depth + tokens > context)
+      return fail(std::string(flag) + " " + std::to_string(tokens) + depth +
+                  " needs " + std::to_string(options.depth + tokens) +
                   " KV-cache positions; the model's max_position_embeddings "
                   "is " +
                   std::to_string(context));
+  }
 
   if (!options.randomWeights) {
     status = attn_model_load_weights(raw, options.weights.c_str());
@@ -126,7 +129,8 @@ int main(int argc, char **argv) {
       return result;
     attn_session *raw = nullptr;
     attn_status status = attn_session_create(
-        model.get(), std::max(options.promptTokens, options.generateTokens),
+        model.get(),
+        options.depth + std::max(options.promptTokens, options.generateTokens),
         &raw);
     session.reset(raw);
     if (status == ATTN_OK)
@@ -154,8 +158,9 @@ int main(int argc, char **argv) {
     if (tokens == 0)
       continue;
     results.emplace_back();
-    attn_status status = runTest(session.get(), vocab, kind, tokens,
-                                 options.repetitions, results.back());
+    attn_status status =
+        runTest(session.get(), vocab, kind, tokens, options.depth,
+                options.repetitions, results.back());
     if (status != ATTN_OK)
       return failStatus(status);
   }
