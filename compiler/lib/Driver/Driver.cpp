@@ -135,6 +135,12 @@ static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
     return failure();
   CPUPipelineOptions pipelineOptions = options.cpuPipeline;
   pipelineOptions.stopAfter = stopAfter;
+  if (!options.vectorSizeGiven) {
+    FailureOr<int64_t> lanes = preferredF32Lanes(module, options.target);
+    if (failed(lanes))
+      return failure();
+    pipelineOptions.vectorSize = *lanes;
+  }
   populateCPUPipeline(pm, pipelineOptions);
   return pm.run(module);
 }

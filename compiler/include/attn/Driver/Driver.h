@@ -39,6 +39,9 @@ struct CompileOptions {
   /// The CPU pipeline's passes and their settings (--pipeline-options);
   /// its `stopAfter` is ignored, the field above decides.
   CPUPipelineOptions cpuPipeline;
+  /// Whether `cpuPipeline.vectorSize` was asked for; else the driver takes
+  /// the chosen CPU's (preferredF32Lanes).
+  bool vectorSizeGiven = false;
   /// CPU, features, optimisation level and linker for llvm, asm, obj and
   /// library outputs.
   CPUTargetOptions target;

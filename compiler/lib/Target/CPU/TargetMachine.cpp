@@ -60,6 +60,21 @@ mlir::attn::createCPUTargetMachine(ModuleOp module,
       std::nullopt, level));
 }
 
+FailureOr<int64_t>
+mlir::attn::preferredF32Lanes(ModuleOp module,
+                              const CPUTargetOptions &options) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createCPUTargetMachine(module, options);
+  if (!machine)
+    return failure();
+  const llvm::MCSubtargetInfo &subtarget = *machine->getMCSubtargetInfo();
+  if (subtarget.checkFeatures("+avx512f"))
+    return 16;
+  if (subtarget.checkFeatures("+avx2,+fma"))
+    return 8;
+  return 4;
+}
+
 /// Whether every op is already in the LLVM dialect (or is the module).
 static bool isInLLVMDialect(ModuleOp module) {
   // OpenMP ops (the parallel loops) stay as they are after the pipeline:

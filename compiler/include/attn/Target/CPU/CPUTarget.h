@@ -34,6 +34,13 @@ struct CPUTargetOptions {
   std::string linkerPath;
 };
 
+/// The f32 lanes of the widest vector registers the chosen CPU has: 16 with
+/// AVX-512, 8 with AVX2 and FMA, else 4 (SSE, NEON). The vectorised kernels
+/// size their tiles by it. Fails, with an error at `module`'s location, on
+/// an unknown CPU.
+FailureOr<int64_t> preferredF32Lanes(ModuleOp module,
+                                     const CPUTargetOptions &options);
+
 /// Writes the optimised LLVM IR of `module` as text.
 LogicalResult emitLLVMIR(ModuleOp module, const CPUTargetOptions &options,
                          llvm::raw_ostream &os);
