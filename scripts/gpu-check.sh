@@ -115,21 +115,17 @@ sys.exit(0 if err <= 2e-2 * scale else 1)
 PY
 
 step "performance"
-"$BIN/attn-bench" --help 2>&1 | grep -q -- "--attention" \
-  || fail "attn-bench has no attention-only benchmark: attention TFLOP/s at 1k-16k tokens cannot be measured yet"
 CONFIG_1B="$ROOT/test/Frontend/Inputs/llama-3.2-1b.json"
 "$BIN/attnc" "$CONFIG_1B" --target=cuda --cuda-arch="$ARCH" -o "$WORK/1b.so" \
   || fail "attnc --target=cuda $CONFIG_1B"
-echo "| measurement | value | machine |"
-echo "| --- | --- | --- |"
-for n in 1024 2048 4096 8192 16384; do
-  out="$("$BIN/attn-bench" "$WORK/1b.so" --random-weights --dtype bf16 --attention \
-         --attention-tokens "$n" --attention-head-dim 128 --causal)" \
-    || fail "attn-bench --attention at $n tokens"
-  echo "| attention fwd, $n tokens, d=128, causal | $(grep -o '[0-9.]* TFLOP/s' <<<"$out" || echo '?') | $GPU_NAME |"
-done
-out="$("$BIN/attn-bench" "$WORK/1b.so" --random-weights --dtype bf16 -p 512 -n 128)" \
+# Prefill and decode first: they need nothing that is not built.
+out="$("$BIN/attn-bench" "$WORK/1b.so" --random-weights --dtype bf16 -p 512 -n 128 -r 3)" \
   || fail "attn-bench on the 1B CUDA library"
 echo "$out"
-echo "(decode GB/s and tokens/s as attn-bench reports them above; date and"
-echo " machine go with the table into docs/performance.md)"
+echo "(prefill and decode tokens/s and GB/s as attn-bench reports them above,"
+echo " on $GPU_NAME; the date and machine go with them into docs/performance.md)"
+# attn-bench --attention compiles the lone attention through the CPU
+# pipeline only: attention TFLOP/s on the GPU at 1k-16k tokens needs a
+# --target=cuda mode of it and a tensor-core attention kernel, neither of
+# which exists yet (docs/backend-cuda.md).
+fail "attention TFLOP/s at 1k-16k tokens: no GPU attention benchmark yet (attn-bench --attention is CPU-only)"
