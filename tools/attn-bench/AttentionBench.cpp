@@ -11,6 +11,7 @@
 
 #include "AttentionBench.h"
 #include "CompiledFunction.h"
+#include "ModeArguments.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -78,22 +79,15 @@ bool parsePositive(const std::string &flag, const std::string &text,
 bool parseAttentionOptions(int argc, char **argv, AttentionOptions &options,
                            bool &help, std::string &error) {
   for (int i = 2; i < argc; ++i) {
-    std::string flag = argv[i], value;
+    std::string flag, value;
+    if (!readModeArgument(
+            argc, argv, i,
+            {"--seq", "--heads", "--kv-heads", "--head-dim", "--mode", "-r"},
+            flag, value, error))
+      return false;
     if (flag == "-h" || flag == "--help") {
       help = true;
       return true;
-    }
-    size_t equals = flag.find('=');
-    if (flag.compare(0, 2, "--") == 0 && equals != std::string::npos) {
-      value = flag.substr(equals + 1);
-      flag = flag.substr(0, equals);
-    } else if (flag == "--seq" || flag == "--heads" || flag == "--kv-heads" ||
-               flag == "--head-dim" || flag == "--mode" || flag == "-r") {
-      if (i + 1 == argc) {
-        error = flag + " needs a value";
-        return false;
-      }
-      value = argv[++i];
     }
     if (flag == "--seq") {
       options.seqs.clear();

@@ -11,6 +11,7 @@
 
 #include "MatmulBench.h"
 #include "CompiledFunction.h"
+#include "ModeArguments.h"
 
 #include "attn/Limits/CpuInfo.h"
 #include "attn/Limits/PeakFlops.h"
@@ -106,22 +107,13 @@ bool parseShapes(const std::string &text, std::vector<Shape> &shapes,
 bool parseMatmulOptions(int argc, char **argv, MatmulOptions &options,
                         bool &help, std::string &error) {
   for (int i = 2; i < argc; ++i) {
-    std::string flag = argv[i], value;
+    std::string flag, value;
+    if (!readModeArgument(argc, argv, i, {"-m", "--shapes", "--threads", "-r"},
+                          flag, value, error))
+      return false;
     if (flag == "-h" || flag == "--help") {
       help = true;
       return true;
-    }
-    size_t equals = flag.find('=');
-    if (flag.compare(0, 2, "--") == 0 && equals != std::string::npos) {
-      value = flag.substr(equals + 1);
-      flag = flag.substr(0, equals);
-    } else if (flag == "-m" || flag == "--shapes" || flag == "--threads" ||
-               flag == "-r") {
-      if (i + 1 == argc) {
-        error = flag + " needs a value";
-        return false;
-      }
-      value = argv[++i];
     }
     bool ok = true;
     if (flag == "-m")
