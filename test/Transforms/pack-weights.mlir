@@ -1,5 +1,6 @@
 // RUN: attn-opt %s --attn-pack-weights --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-pack-weights=panel-width=32 --split-input-file | FileCheck %s --check-prefix=W32
+// RUN: attn-opt %s --attn-pack-weights=bf16 --split-input-file | FileCheck %s --check-prefix=BF16
 
 // A weight that only linears read becomes [out / 64, in, 64] panels, with
 // its checkpoint shape and layout recorded for the manifest, and the linear
@@ -14,6 +15,16 @@
 // CHECK-NOT: attn.linear
 // W32-LABEL: func.func @only_linears
 // W32: tensor<4x32x32xf32>
+// With bf16, the panels are bf16 and the contraction widens each element
+// before the f32 multiply-add.
+// BF16-LABEL: func.func @only_linears
+// BF16: attn.weight "model.layers.{layer}.mlp.down_proj.weight"{{.*}} : tensor<2x32x64xbf16>
+// BF16: linalg.generic
+// BF16-SAME: tensor<?x32xf32>, tensor<2x32x64xbf16>
+// BF16-NEXT: ^bb0(%[[A:.*]]: f32, %[[P:.*]]: bf16, %[[C:.*]]: f32):
+// BF16-NEXT: %[[WIDE:.*]] = arith.extf %[[P]] : bf16 to f32
+// BF16-NEXT: %[[PRODUCT:.*]] = arith.mulf %[[A]], %[[WIDE]] : f32
+// BF16-NEXT: arith.addf %[[C]], %[[PRODUCT]] : f32
 func.func @only_linears(%x: tensor<?x32xf32>, %layer: index) -> (tensor<?x128xf32>, tensor<?x128xf32>) {
   %w = attn.weight "model.layers.{layer}.mlp.down_proj.weight"[%layer] : tensor<128x32xf32>
   %a = attn.linear %x, %w : (tensor<?x32xf32>, tensor<128x32xf32>) -> tensor<?x128xf32>

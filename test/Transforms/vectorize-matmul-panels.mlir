@@ -89,3 +89,50 @@ func.func @strided_panels(%a: memref<?x8xf32>, %w: memref<2x8x16xf32, strided<[?
   }
   return
 }
+
+// -----
+
+#x = affine_map<(m, p, j, k) -> (m, k)>
+#w = affine_map<(m, p, j, k) -> (p, k, j)>
+#c = affine_map<(m, p, j, k) -> (m, p, j)>
+
+// bf16 panels (--attn-pack-weights bf16): each vector of the panel is loaded
+// as bf16 and widened to f32 before the FMAs; A and C stay f32.
+// CHECK-LABEL: func.func @bf16_panels
+// CHECK: scf.parallel
+// CHECK: %[[HALF:.*]] = vector.load %{{.*}} : memref<2x64x64xbf16>, vector<16xbf16>
+// CHECK-NEXT: %[[WIDE:.*]] = arith.extf %[[HALF]] : vector<16xbf16> to vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[WIDE]], %{{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+func.func @bf16_panels(%a: memref<?x64xf32>, %w: memref<2x64x64xbf16>, %out: memref<?x2x64xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<2x64x64xbf16>) outs(%out : memref<?x2x64xf32>) {
+  ^bb0(%in: f32, %wt: bf16, %acc: f32):
+    %wide = arith.extf %wt : bf16 to f32
+    %p = arith.mulf %in, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(m, p, j, k) -> (m, k)>
+#w = affine_map<(m, p, j, k) -> (p, k, j)>
+#c = affine_map<(m, p, j, k) -> (m, p, j)>
+
+// Other narrow element types are not panels the kernel reads.
+// CHECK-LABEL: func.func @f16_panels_stay
+// CHECK: linalg.generic
+func.func @f16_panels_stay(%a: memref<?x64xf32>, %w: memref<2x64x64xf16>, %out: memref<?x2x64xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<2x64x64xf16>) outs(%out : memref<?x2x64xf32>) {
+  ^bb0(%in: f32, %wt: f16, %acc: f32):
+    %wide = arith.extf %wt : f16 to f32
+    %p = arith.mulf %in, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -86,6 +86,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
     PackWeightsPassOptions packOptions;
     packOptions.panelWidth =
         options.vectorSize * (options.vectorSize >= 16 ? 4 : 2);
+    packOptions.bf16 = options.bf16Weights;
     pm.addPass(createPackWeightsPass(packOptions));
   }
   pm.addPass(createConvertAttnToLinalgPass());
@@ -149,6 +150,11 @@ struct CPUPipelineCLOptions : public PassPipelineOptions<CPUPipelineCLOptions> {
       llvm::cl::desc(
           "Tile and vectorise the matmuls (--attn-vectorize-matmul)"),
       llvm::cl::init(true)};
+  Option<bool> bf16Weights{
+      *this, "bf16-weights",
+      llvm::cl::desc("Keep the panel-packed weights in bf16, widened in the "
+                     "kernel (--attn-pack-weights bf16)"),
+      llvm::cl::init(false)};
   Option<bool> tileAttention{
       *this, "tile-attention",
       llvm::cl::desc("FlashAttention-style attention (--attn-tile-attention)"),
@@ -198,6 +204,7 @@ LogicalResult mlir::attn::parseCPUPipelineOptions(
   options.stopAfter = static_cast<CPUPhase>(*phase);
   options.fuseProjections = clOptions.fuseProjections;
   options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
+  options.bf16Weights = clOptions.bf16Weights;
   options.parallel = clOptions.parallel;
   options.tileAttention = clOptions.tileAttention;
   options.vectorizeAttention = clOptions.vectorizeAttention;

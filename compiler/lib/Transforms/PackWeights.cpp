@@ -96,8 +96,13 @@ Value buildPanelLinear(OpBuilder &b, LinearOp linear, Value panels) {
   auto matmul = linalg::GenericOp::create(
       b, loc, tiledType, ValueRange{input, panels}, tiled, maps, iterators,
       [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // bf16 panels are widened exactly; the arithmetic stays f32.
+        Value weight = args[1];
+        if (!weight.getType().isF32())
+          weight = arith::ExtFOp::create(nested, nestedLoc, nested.getF32Type(),
+                                         weight);
         Value product =
-            arith::MulFOp::create(nested, nestedLoc, args[0], args[1]);
+            arith::MulFOp::create(nested, nestedLoc, args[0], weight);
         Value sum = arith::AddFOp::create(nested, nestedLoc, args[2], product);
         linalg::YieldOp::create(nested, nestedLoc, sum);
       });
@@ -143,8 +148,10 @@ struct PackWeights : public attn::impl::PackWeightsPassBase<PackWeights> {
       for (WeightOp op : ops) {
         RankedTensorType type = op.getType();
         int64_t out = type.getDimSize(0), in = type.getDimSize(1);
+        Type element =
+            bf16 ? Type(BFloat16Type::get(context)) : type.getElementType();
         auto panelType = RankedTensorType::get(
-            {out / panelWidth, in, int64_t(panelWidth)}, type.getElementType());
+            {out / panelWidth, in, int64_t(panelWidth)}, element);
         NamedAttrList layout;
         layout.append("kind", StringAttr::get(context, kPanelLayout));
         layout.append("width", IntegerAttr::get(IntegerType::get(context, 64),

@@ -44,10 +44,17 @@ bool mlir::attn::isPanelMatmul(linalg::GenericOp op, int64_t lanes) {
                                      AffineMap::get(4, 0, {m, p, j}, context)};
   if (op.getIndexingMapsArray() != expected)
     return false;
-  if (!llvm::all_of(op->getOperands(), [](Value operand) {
-        auto type = dyn_cast<MemRefType>(operand.getType());
-        return type && type.getElementType().isF32();
-      }))
+  auto isBuffer = [](Value operand, bool allowBF16) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    return type && (type.getElementType().isF32() ||
+                    (allowBF16 && type.getElementType().isBF16()));
+  };
+  // The panels may be bf16 (--attn-pack-weights bf16), widened in the body;
+  // a contraction body allows that cast and no other element type reaches
+  // here with one.
+  if (!isBuffer(op.getDpsInputs()[0], false) ||
+      !isBuffer(op.getDpsInputs()[1], true) ||
+      !isBuffer(op.getDpsInits()[0], false))
     return false;
   auto panels = cast<MemRefType>(op.getDpsInputs()[1].getType());
   auto c = cast<MemRefType>(op.getDpsInits()[0].getType());
@@ -66,6 +73,9 @@ public:
       : KernelLoopBuilder(b, loc), a(a), panels(panels), c(c), shape(shape),
         parallel(parallel),
         vectorType(VectorType::get({shape.lanes}, b.getF32Type())),
+        panelVectorType(VectorType::get(
+            {shape.lanes},
+            cast<MemRefType>(panels.getType()).getElementType())),
         vectors(cast<MemRefType>(panels.getType()).getDimSize(2) /
                 shape.lanes) {}
 
@@ -136,10 +146,15 @@ private:
         [&](OpBuilder &nested, Location, Value kIndex, ValueRange acc) {
           SmallVector<Value> weights, updated;
           for (Value panel : tilePanels)
-            for (int64_t v = 0; v < vectors; ++v)
-              weights.push_back(vector::LoadOp::create(
-                  nested, loc, vectorType, panels,
-                  ValueRange{panel, kIndex, columns[v]}));
+            for (int64_t v = 0; v < vectors; ++v) {
+              Value weight =
+                  vector::LoadOp::create(nested, loc, panelVectorType, panels,
+                                         ValueRange{panel, kIndex, columns[v]});
+              // bf16 widens exactly to f32 (a shift of each element).
+              if (panelVectorType != vectorType)
+                weight = arith::ExtFOp::create(nested, loc, vectorType, weight);
+              weights.push_back(weight);
+            }
           for (int64_t r = 0; r < rows; ++r) {
             Value element = memref::LoadOp::create(
                 nested, loc, a, ValueRange{rowIndex[r], kIndex});
@@ -163,6 +178,8 @@ private:
   PanelTileShape shape;
   bool parallel;
   VectorType vectorType;
+  /// The panels' vectors: f32, or bf16 to widen after the load.
+  VectorType panelVectorType;
   int64_t vectors;
 };
 

@@ -24,8 +24,9 @@ struct PanelTileShape {
   int64_t kBlock;
 };
 
-/// Whether `op` is C[m, p, j] += A[m, k] * P[p, k, j] on f32 buffers with
-/// a static `j` extent that is a multiple of `lanes`.
+/// Whether `op` is C[m, p, j] += A[m, k] * P[p, k, j] on f32 buffers (P may
+/// be bf16, widened in the body) with a static `j` extent that is a multiple
+/// of `lanes`.
 bool isPanelMatmul(linalg::GenericOp op, int64_t lanes);
 
 /// Replaces a panel matmul by the register-tiled outer-product nest, under a

@@ -67,6 +67,17 @@ std::unique_ptr<CompiledModel> CompiledModel::build(const TinyModel &model,
   options.outputPath = result->library;
   std::string diagnostics;
   llvm::raw_string_ostream errs(diagnostics);
+  if (!model.pipelineOptions.empty() &&
+      mlir::failed(mlir::attn::parseCPUPipelineOptions(
+          model.pipelineOptions, options.cpuPipeline,
+          [&](const llvm::Twine &message) {
+            errs << message << "\n";
+            return mlir::failure();
+          }))) {
+    error =
+        "bad pipeline options '" + model.pipelineOptions + "': " + diagnostics;
+    return nullptr;
+  }
   if (mlir::failed(mlir::attn::compile(options, context, errs))) {
     error = "attnc failed on " + configPath + ":\n" + diagnostics;
     return nullptr;

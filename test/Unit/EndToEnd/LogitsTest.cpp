@@ -124,3 +124,20 @@ INSTANTIATE_TEST_SUITE_P(Variants, LogitsTest,
                          [](const ::testing::TestParamInfo<std::string> &info) {
                            return info.param;
                          });
+
+// The bf16-resident variant matches the reference above only meaningfully
+// if its panels are bf16: the manifest says so, and the default's does not.
+TEST(BF16ResidentWeights, PanelsAreBF16OnlyWhenAskedFor) {
+  for (auto [name, expectBF16] :
+       {std::pair{"panel_weights_bf16_resident", true},
+        std::pair{"panel_weights", false}}) {
+    const CompiledModel *compiled = compiledModel(name);
+    ASSERT_TRUE(compiled);
+    OpenModel open;
+    ASSERT_TRUE(openModel(*compiled, open));
+    std::string manifest = attn_model_manifest(open.model);
+    EXPECT_EQ(manifest.find("\"dtype\": \"bf16\"") != std::string::npos,
+              expectBF16)
+        << name << ": " << manifest;
+  }
+}

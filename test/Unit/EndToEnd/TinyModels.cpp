@@ -30,8 +30,10 @@ static ReferenceConfig baseConfig() {
 static std::vector<TinyModel> makeTinyModels() {
   std::vector<TinyModel> models;
   auto add = [&](std::string name, std::string type, auto edit,
-                 StorageType storage = StorageType::F32) {
-    TinyModel m{std::move(name), std::move(type), baseConfig(), storage};
+                 StorageType storage = StorageType::F32,
+                 std::string pipelineOptions = "") {
+    TinyModel m{std::move(name), std::move(type), baseConfig(), storage,
+                std::move(pipelineOptions)};
     edit(m.config);
     models.push_back(std::move(m));
   };
@@ -88,16 +90,18 @@ static std::vector<TinyModel> makeTinyModels() {
   // Every dimension but the KV heads' a multiple of 64: the projections, the
   // MLP and the LM head are packed in panels at load (--attn-pack-weights),
   // k_proj and v_proj (16 rows) are not; bf16 on disk is converted first.
-  add(
-      "panel_weights", "llama",
-      [](ReferenceConfig &c) {
-        c.hiddenSize = 64;
-        c.intermediateSize = 128;
-        c.numHeads = 8;
-        c.numKVHeads = 2;
-        c.vocabSize = 128;
-      },
-      StorageType::BF16);
+  auto panelShapes = [](ReferenceConfig &c) {
+    c.hiddenSize = 64;
+    c.intermediateSize = 128;
+    c.numHeads = 8;
+    c.numKVHeads = 2;
+    c.vocabSize = 128;
+  };
+  add("panel_weights", "llama", panelShapes, StorageType::BF16);
+  // The same with the panels kept in bf16 and widened in the kernel: the
+  // checkpoint is bf16, so the values are exact and the reference holds.
+  add("panel_weights_bf16_resident", "llama", panelShapes, StorageType::BF16,
+      "bf16-weights=true");
   return models;
 }
 

@@ -26,6 +26,8 @@ struct TinyModel {
   attn::reference::ReferenceConfig config;
   /// The dtype the weights are written in.
   attn::reference::StorageType storage = attn::reference::StorageType::F32;
+  /// attnc --pipeline-options for this variant; empty for the defaults.
+  std::string pipelineOptions;
 };
 
 /// Every variant the end-to-end tests cover.

@@ -47,6 +47,10 @@ struct CPUPipelineOptions {
   /// Replace the x . W^T matmuls by tiled, vectorised, parallel loop nests
   /// (--attn-vectorize-matmul).
   bool vectorizeMatmuls = true;
+  /// Keep the panel-packed weights in bf16 and widen them in the kernel
+  /// (--attn-pack-weights bf16): half the weight traffic, f32 arithmetic;
+  /// the weights are rounded to bf16 at load unless they are bf16 already.
+  bool bf16Weights = false;
   /// Fold residual adds and biases into the matmuls, fuse element-wise
   /// chains and sweep RMSNorm once per block of rows
   /// (--attn-fuse-epilogues).

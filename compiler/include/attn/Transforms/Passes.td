@@ -79,10 +79,18 @@ def PackWeightsPass : Pass<"attn-pack-weights", "::mlir::ModuleOp"> {
     kernel. Weights that anything else reads (a tied embedding's gather),
     that are used with other types, or whose `out` the width does not
     divide keep their layout.
+
+    With `bf16`, the panels hold bf16 (the manifest's dtype for them, so the
+    runtime rounds f32 or f16 checkpoints to nearest even at load and takes
+    bf16 ones as they are) and the contraction widens each weight element
+    to f32 before the multiply: half the bytes for decode to stream, the
+    same f32 arithmetic.
   }];
   let options = [
     Option<"panelWidth", "panel-width", "int64_t", /*default=*/"64",
            "Output columns per panel (a multiple of the vector size)">,
+    Option<"bf16", "bf16", "bool", /*default=*/"false",
+           "Store the panels in bf16, widened to f32 in the matmul">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
