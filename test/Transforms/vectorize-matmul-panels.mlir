@@ -96,13 +96,22 @@ func.func @strided_panels(%a: memref<?x8xf32>, %w: memref<2x8x16xf32, strided<[?
 #w = affine_map<(m, p, j, k) -> (p, k, j)>
 #c = affine_map<(m, p, j, k) -> (m, p, j)>
 
-// bf16 panels (--attn-pack-weights bf16): each vector of the panel is loaded
-// as bf16 and widened to f32 before the FMAs; A and C stay f32.
+// bf16 panels (--attn-pack-weights bf16); A and C stay f32. When there are
+// full 6-row tiles, each block of the panel is widened once into an f32
+// scratch that they read; the 1-row tiles (decode) widen as they load.
 // CHECK-LABEL: func.func @bf16_panels
 // CHECK: scf.parallel
+// CHECK: %[[SCRATCH:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1024x64xf32>
+// CHECK: scf.if
 // CHECK: %[[HALF:.*]] = vector.load %{{.*}} : memref<2x64x64xbf16>, vector<16xbf16>
 // CHECK-NEXT: %[[WIDE:.*]] = arith.extf %[[HALF]] : vector<16xbf16> to vector<16xf32>
-// CHECK: vector.fma %{{.*}}, %[[WIDE]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT: vector.store %[[WIDE]], %[[SCRATCH]]
+// CHECK: %[[FROMSCRATCH:.*]] = vector.load %[[SCRATCH]][{{.*}}] : memref<1024x64xf32>, vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[FROMSCRATCH]], %{{.*}} : vector<16xf32>
+// CHECK: %[[ONEHALF:.*]] = vector.load %{{.*}} : memref<2x64x64xbf16>, vector<16xbf16>
+// CHECK-NEXT: %[[ONEWIDE:.*]] = arith.extf %[[ONEHALF]] : vector<16xbf16> to vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[ONEWIDE]], %{{.*}} : vector<16xf32>
+// CHECK: memref.dealloc %[[SCRATCH]]
 // CHECK-NOT: linalg.generic
 func.func @bf16_panels(%a: memref<?x64xf32>, %w: memref<2x64x64xbf16>, %out: memref<?x2x64xf32>) {
   linalg.generic {indexing_maps = [#x, #w, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}

@@ -97,13 +97,33 @@ public:
           b, loc, arith::AddIOp::create(b, loc, first, constant(2)), numPanels);
       Value hasSecond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                               second, numPanels);
+      // Narrow panels are widened once per block into an f32 copy that all
+      // the full tiles then read: widening at every load would put two more
+      // instructions on the FMA ports for each vector, in every tile.
+      Value scratch, hasFullTiles;
+      if (panelVectorType != vectorType) {
+        scratch = memref::AllocOp::create(
+            b, loc,
+            MemRefType::get({shape.kBlock, vectors * shape.lanes},
+                            b.getF32Type()),
+            b.getI64IntegerAttr(64));
+        hasFullTiles = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                             fullM, zero);
+      }
       forLoop(zero, k, shape.kBlock, [&](Value kFirst) {
         Value kEnd = arith::MinUIOp::create(
             b, loc,
             arith::AddIOp::create(b, loc, kFirst, constant(shape.kBlock)), k);
         forLoop(first, end, 1, [&](Value panel) {
+          if (scratch) {
+            // Decode has no full tile: its 1-row tiles read the panels.
+            auto widen = scf::IfOp::create(b, loc, hasFullTiles);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(widen.thenBlock()->getTerminator());
+            emitWiden(panel, kFirst, kEnd, scratch);
+          }
           forLoop(zero, fullM, shape.rows, [&](Value row) {
-            emitTile({panel}, row, shape.rows, kFirst, kEnd);
+            emitTile({panel}, row, shape.rows, kFirst, kEnd, scratch);
           });
         });
         auto branch = scf::IfOp::create(b, loc, hasSecond,
@@ -117,16 +137,34 @@ public:
         forLoop(fullM, m, 1,
                 [&](Value row) { emitTile({first}, row, 1, kFirst, kEnd); });
       });
+      if (scratch)
+        memref::DeallocOp::create(b, loc, scratch);
     };
     Value numTasks = arith::CeilDivUIOp::create(b, loc, numPanels, constant(2));
     forEachTask(numTasks, parallel, "attn.matmul_panels", taskBody);
   }
 
 private:
+  /// scratch[0 .. kEnd - kFirst, :] = f32(P[panel, kFirst .. kEnd, :]).
+  void emitWiden(Value panel, Value kFirst, Value kEnd, Value scratch) {
+    forLoop(kFirst, kEnd, 1, [&](Value kIndex) {
+      Value local = arith::SubIOp::create(b, loc, kIndex, kFirst);
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value column = constant(v * shape.lanes);
+        Value narrow = vector::LoadOp::create(
+            b, loc, panelVectorType, panels, ValueRange{panel, kIndex, column});
+        Value wide = arith::ExtFOp::create(b, loc, vectorType, narrow);
+        vector::StoreOp::create(b, loc, wide, scratch,
+                                ValueRange{local, column});
+      }
+    });
+  }
+
   /// C[row .. row + rows, p, :] += A[rows, kFirst .. kEnd] . P[p, kFirst ..
-  /// kEnd, :] for each p of `tilePanels`, with the tile of C in registers.
+  /// kEnd, :] for each p of `tilePanels`, with the tile of C in registers;
+  /// with `scratch` (one panel), P's block is read from there, widened.
   void emitTile(ArrayRef<Value> tilePanels, Value row, int64_t rows,
-                Value kFirst, Value kEnd) {
+                Value kFirst, Value kEnd, Value scratch = {}) {
     SmallVector<Value> rowIndex, columns;
     for (int64_t r = 0; r < rows; ++r)
       rowIndex.push_back(arith::AddIOp::create(b, loc, row, constant(r)));
@@ -145,8 +183,17 @@ private:
         b, loc, kFirst, kEnd, constant(1), init,
         [&](OpBuilder &nested, Location, Value kIndex, ValueRange acc) {
           SmallVector<Value> weights, updated;
+          Value local = scratch
+                            ? arith::SubIOp::create(nested, loc, kIndex, kFirst)
+                            : Value();
           for (Value panel : tilePanels)
             for (int64_t v = 0; v < vectors; ++v) {
+              if (scratch) {
+                weights.push_back(
+                    vector::LoadOp::create(nested, loc, vectorType, scratch,
+                                           ValueRange{local, columns[v]}));
+                continue;
+              }
               Value weight =
                   vector::LoadOp::create(nested, loc, panelVectorType, panels,
                                          ValueRange{panel, kIndex, columns[v]});
