@@ -42,6 +42,9 @@ def VectorizeMatmulPass : Pass<"attn-vectorize-matmul"> {
     `w / vector-size` vectors of the panel and broadcasting one element of
     each row of A: no cross-lane reduction, no masks (k needs none). Rows
     that do not fill a tile use a 1-row tile, which is also the decode GEMV.
+    bf16 panels (`--attn-pack-weights bf16`) are widened to f32: once per
+    k-block into a scratch that the full tiles read, and at each load in
+    the 1-row tiles (so decode copies nothing).
   }];
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
