@@ -259,80 +259,56 @@ private:
     AffineMap partial3 = AffineMap::get(3, 0, {n, c, s}, context);
     AffineMap row3 = AffineMap::get(3, 0, {n, s}, context);
     Value maxInit = filled({headCount, seq}, accType, kMinusInfinity);
-    Value globalMax =
-        linalg::GenericOp::create(
-            b, loc, maxInit.getType(), maxes, maxInit,
-            ArrayRef<AffineMap>{partial3, row3}, kinds(2, 1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::MaximumFOp::create(nb, nl, args[0], args[1])
-                      .getResult());
-            })
-            .getResult(0);
+    Value globalMax = generic(
+        maxes, maxInit, ArrayRef<AffineMap>{partial3, row3}, kinds(2, 1),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::MaximumFOp::create(nb, nl, args[0], args[1])
+              .getResult();
+        });
     // w, loops (n, c, s).
     AffineMap identity3 = b.getMultiDimIdentityMap(3);
     AffineMap rowOfPartial = AffineMap::get(3, 0, {dim(0), dim(2)}, context);
     Value weightsInit = tensor::EmptyOp::create(
         b, loc, ArrayRef<OpFoldResult>{headCount, chunks, seq}, accType);
-    Value weights =
-        linalg::GenericOp::create(
-            b, loc, weightsInit.getType(), ValueRange{maxes, globalMax},
-            weightsInit,
-            ArrayRef<AffineMap>{identity3, rowOfPartial, identity3}, kinds(3),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value shifted = arith::SubFOp::create(nb, nl, args[0],
-                                                    safeMax(nb, nl, args[1]));
-              linalg::YieldOp::create(
-                  nb, nl, math::ExpOp::create(nb, nl, shifted).getResult());
-            })
-            .getResult(0);
+    Value weights = generic(
+        ValueRange{maxes, globalMax}, weightsInit,
+        ArrayRef<AffineMap>{identity3, rowOfPartial, identity3}, kinds(3),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value shifted =
+              arith::SubFOp::create(nb, nl, args[0], safeMax(nb, nl, args[1]));
+          return math::ExpOp::create(nb, nl, shifted).getResult();
+        });
     Value totalInit = filled({headCount, seq}, accType, 0.0);
-    Value total =
-        linalg::GenericOp::create(
-            b, loc, totalInit.getType(), ValueRange{sums, weights}, totalInit,
-            ArrayRef<AffineMap>{partial3, partial3, row3}, kinds(2, 1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value weighted = arith::MulFOp::create(nb, nl, args[0], args[1]);
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::AddFOp::create(nb, nl, args[2], weighted).getResult());
-            })
-            .getResult(0);
+    Value total = generic(
+        ValueRange{sums, weights}, totalInit,
+        ArrayRef<AffineMap>{partial3, partial3, row3}, kinds(2, 1),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value weighted = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          return arith::AddFOp::create(nb, nl, args[2], weighted).getResult();
+        });
     // Loops (s, n, e, c) with c reduced: the weighted sum of the outputs.
     OpFoldResult sizes[] = {seq, headCount, valueDim};
     AffineExpr s4 = dim(0), n4 = dim(1), e4 = dim(2), c4 = dim(3);
     Value outputsInit = filled(sizes, accType, 0.0);
-    Value outputs =
-        linalg::GenericOp::create(
-            b, loc, outputsInit.getType(), ValueRange{accs, weights},
-            outputsInit,
-            ArrayRef<AffineMap>{AffineMap::get(4, 0, {n4, c4, s4, e4}, context),
-                                AffineMap::get(4, 0, {n4, c4, s4}, context),
-                                AffineMap::get(4, 0, {s4, n4, e4}, context)},
-            kinds(3, 1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value weighted = arith::MulFOp::create(nb, nl, args[0], args[1]);
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::AddFOp::create(nb, nl, args[2], weighted).getResult());
-            })
-            .getResult(0);
+    Value outputs = generic(
+        ValueRange{accs, weights}, outputsInit,
+        ArrayRef<AffineMap>{AffineMap::get(4, 0, {n4, c4, s4, e4}, context),
+                            AffineMap::get(4, 0, {n4, c4, s4}, context),
+                            AffineMap::get(4, 0, {s4, n4, e4}, context)},
+        kinds(3, 1), [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value weighted = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          return arith::AddFOp::create(nb, nl, args[2], weighted).getResult();
+        });
     Value init = tensor::EmptyOp::create(b, loc, sizes, elementType);
-    return linalg::GenericOp::create(
-               b, loc, init.getType(), ValueRange{outputs, total}, init,
-               ArrayRef<AffineMap>{
-                   b.getMultiDimIdentityMap(3),
-                   AffineMap::get(3, 0, {dim(1), dim(0)}, context),
-                   b.getMultiDimIdentityMap(3)},
-               kinds(3),
-               [&](OpBuilder &nb, Location nl, ValueRange args) {
-                 linalg::YieldOp::create(
-                     nb, nl,
-                     narrow(nb, nl,
-                            arith::DivFOp::create(nb, nl, args[0], args[1])));
-               })
-        .getResult(0);
+    return generic(
+        ValueRange{outputs, total}, init,
+        ArrayRef<AffineMap>{b.getMultiDimIdentityMap(3),
+                            AffineMap::get(3, 0, {dim(1), dim(0)}, context),
+                            b.getMultiDimIdentityMap(3)},
+        kinds(3), [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return narrow(nb, nl,
+                        arith::DivFOp::create(nb, nl, args[0], args[1]));
+        });
   }
 
   /// `value` (accType) in the element type.
@@ -340,6 +316,19 @@ private:
     if (value.getType() == elementType)
       return value;
     return arith::TruncFOp::create(nb, nl, elementType, value);
+  }
+
+  /// A linalg.generic into `init` (its one result) whose body yields what
+  /// `body` builds: every step of the tiled attention is one.
+  Value generic(ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators,
+                function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    return linalg::GenericOp::create(
+               b, loc, init.getType(), inputs, init, maps, iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 linalg::YieldOp::create(nb, nl, body(nb, nl, args));
+               })
+        .getResult(0);
   }
 
   /// A row whose keys so far are all hidden has m = -inf; exponents are
@@ -515,16 +504,13 @@ private:
     AffineMap perRow = AffineMap::get(2, 0, {dim(0)}, context);
     Value outInit = tensor::EmptyOp::create(
         b, loc, ArrayRef<OpFoldResult>{rows, valueDim}, elementType);
-    return linalg::GenericOp::create(
-               b, loc, outInit.getType(), ValueRange{acc, sum}, outInit,
-               ArrayRef<AffineMap>{identity, perRow, identity}, kinds(2),
-               [&](OpBuilder &nb, Location nl, ValueRange args) {
-                 linalg::YieldOp::create(
-                     nb, nl,
-                     narrow(nb, nl,
-                            arith::DivFOp::create(nb, nl, args[0], args[1])));
-               })
-        .getResult(0);
+    return generic(ValueRange{acc, sum}, outInit,
+                   ArrayRef<AffineMap>{identity, perRow, identity}, kinds(2),
+                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                     return narrow(
+                         nb, nl,
+                         arith::DivFOp::create(nb, nl, args[0], args[1]));
+                   });
   }
 
   /// scale * q k^T with hidden keys at -inf, [rows, columns] in accType.
@@ -532,59 +518,50 @@ private:
                      Value lowPosition, Value keyFirst) {
     AffineExpr s = dim(0), t = dim(1), d = dim(2);
     Value zeros = filled({rows, columns}, accType, 0.0);
-    Value dot =
-        linalg::GenericOp::create(
-            b, loc, zeros.getType(), ValueRange{q, k}, zeros,
-            ArrayRef<AffineMap>{AffineMap::get(3, 0, {s, d}, context),
-                                AffineMap::get(3, 0, {t, d}, context),
-                                AffineMap::get(3, 0, {s, t}, context)},
-            kinds(2, 1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value product = arith::MulFOp::create(
-                  nb, nl, toAcc(nb, nl, args[0]), toAcc(nb, nl, args[1]));
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::AddFOp::create(nb, nl, args[2], product).getResult());
-            })
-            .getResult(0);
+    Value dot = generic(
+        ValueRange{q, k}, zeros,
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {s, d}, context),
+                            AffineMap::get(3, 0, {t, d}, context),
+                            AffineMap::get(3, 0, {s, t}, context)},
+        kinds(2, 1), [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value product = arith::MulFOp::create(nb, nl, toAcc(nb, nl, args[0]),
+                                                toAcc(nb, nl, args[1]));
+          return arith::AddFOp::create(nb, nl, args[2], product).getResult();
+        });
 
     double scale = op.getScale().convertToDouble();
     bool causal = op.getCausal();
     std::optional<int64_t> window = op.getSlidingWindow();
     AffineMap identity = b.getMultiDimIdentityMap(2);
-    return linalg::GenericOp::create(
-               b, loc, dot.getType(), ValueRange{}, dot,
-               ArrayRef<AffineMap>{identity}, kinds(2),
-               [&](OpBuilder &nb, Location nl, ValueRange args) {
-                 Value scaled = arith::MulFOp::create(
-                     nb, nl, args[0],
-                     arith::ConstantOp::create(
-                         nb, nl, nb.getFloatAttr(accType, scale)));
-                 if (causal) {
-                   Value position = arith::AddIOp::create(
-                       nb, nl, lowPosition, linalg::IndexOp::create(nb, nl, 0));
-                   Value column = arith::AddIOp::create(
-                       nb, nl, keyFirst, linalg::IndexOp::create(nb, nl, 1));
-                   Value visible = arith::CmpIOp::create(
-                       nb, nl, arith::CmpIPredicate::ule, column, position);
-                   if (window) {
-                     Value widened = arith::AddIOp::create(
-                         nb, nl, column,
-                         arith::ConstantIndexOp::create(nb, nl, *window));
-                     visible = arith::AndIOp::create(
-                         nb, nl, visible,
-                         arith::CmpIOp::create(nb, nl,
-                                               arith::CmpIPredicate::ugt,
-                                               widened, position));
-                   }
-                   Value hidden = arith::ConstantOp::create(
-                       nb, nl, nb.getFloatAttr(accType, kMinusInfinity));
-                   scaled =
-                       arith::SelectOp::create(nb, nl, visible, scaled, hidden);
-                 }
-                 linalg::YieldOp::create(nb, nl, scaled);
-               })
-        .getResult(0);
+    return generic(
+        ValueRange{}, dot, ArrayRef<AffineMap>{identity}, kinds(2),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value scaled = arith::MulFOp::create(
+              nb, nl, args[0],
+              arith::ConstantOp::create(nb, nl,
+                                        nb.getFloatAttr(accType, scale)));
+          if (causal) {
+            Value position = arith::AddIOp::create(
+                nb, nl, lowPosition, linalg::IndexOp::create(nb, nl, 0));
+            Value column = arith::AddIOp::create(
+                nb, nl, keyFirst, linalg::IndexOp::create(nb, nl, 1));
+            Value visible = arith::CmpIOp::create(
+                nb, nl, arith::CmpIPredicate::ule, column, position);
+            if (window) {
+              Value widened = arith::AddIOp::create(
+                  nb, nl, column,
+                  arith::ConstantIndexOp::create(nb, nl, *window));
+              visible = arith::AndIOp::create(
+                  nb, nl, visible,
+                  arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ugt,
+                                        widened, position));
+            }
+            Value hidden = arith::ConstantOp::create(
+                nb, nl, nb.getFloatAttr(accType, kMinusInfinity));
+            scaled = arith::SelectOp::create(nb, nl, visible, scaled, hidden);
+          }
+          return scaled;
+        });
   }
 
   /// One key block of the online softmax: the new (m, l, acc).
@@ -597,97 +574,66 @@ private:
     AffineMap identity1 = b.getMultiDimIdentityMap(1);
 
     // m_new = max(m_old, max_t scores).
-    Value maxNew = linalg::GenericOp::create(
-                       b, loc, maxOld.getType(), scores, maxOld,
-                       ArrayRef<AffineMap>{identity, perRow}, kinds(1, 1),
-                       [&](OpBuilder &nb, Location nl, ValueRange args) {
-                         linalg::YieldOp::create(
-                             nb, nl,
-                             arith::MaximumFOp::create(nb, nl, args[0], args[1])
-                                 .getResult());
-                       })
-                       .getResult(0);
+    Value maxNew = generic(
+        scores, maxOld, ArrayRef<AffineMap>{identity, perRow}, kinds(1, 1),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::MaximumFOp::create(nb, nl, args[0], args[1])
+              .getResult();
+        });
 
     // p = exp(scores - m_new), in place of the scores.
     Value p =
-        linalg::GenericOp::create(
-            b, loc, scores.getType(), maxNew, scores,
-            ArrayRef<AffineMap>{perRow, identity}, kinds(2),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value shifted = arith::SubFOp::create(nb, nl, args[1],
-                                                    safeMax(nb, nl, args[0]));
-              linalg::YieldOp::create(
-                  nb, nl, math::ExpOp::create(nb, nl, shifted).getResult());
-            })
-            .getResult(0);
+        generic(maxNew, scores, ArrayRef<AffineMap>{perRow, identity}, kinds(2),
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value shifted = arith::SubFOp::create(
+                      nb, nl, args[1], safeMax(nb, nl, args[0]));
+                  return math::ExpOp::create(nb, nl, shifted).getResult();
+                });
 
     // alpha = exp(m_old - m_new), the factor for what was summed before.
     Value alphaInit =
         tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{rows}, accType);
     Value alpha =
-        linalg::GenericOp::create(
-            b, loc, alphaInit.getType(), ValueRange{maxOld, maxNew}, alphaInit,
-            ArrayRef<AffineMap>{identity1, identity1, identity1}, kinds(1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value shifted = arith::SubFOp::create(nb, nl, args[0],
-                                                    safeMax(nb, nl, args[1]));
-              linalg::YieldOp::create(
-                  nb, nl, math::ExpOp::create(nb, nl, shifted).getResult());
-            })
-            .getResult(0);
+        generic(ValueRange{maxOld, maxNew}, alphaInit,
+                ArrayRef<AffineMap>{identity1, identity1, identity1}, kinds(1),
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value shifted = arith::SubFOp::create(
+                      nb, nl, args[0], safeMax(nb, nl, args[1]));
+                  return math::ExpOp::create(nb, nl, shifted).getResult();
+                });
 
     // l_new = l_old * alpha + sum_t p.
-    Value sumScaled =
-        linalg::GenericOp::create(
-            b, loc, sumOld.getType(), alpha, sumOld,
-            ArrayRef<AffineMap>{identity1, identity1}, kinds(1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::MulFOp::create(nb, nl, args[1], args[0]).getResult());
-            })
-            .getResult(0);
-    Value sumNew =
-        linalg::GenericOp::create(
-            b, loc, sumOld.getType(), p, sumScaled,
-            ArrayRef<AffineMap>{identity, perRow}, kinds(1, 1),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::AddFOp::create(nb, nl, args[1], args[0]).getResult());
-            })
-            .getResult(0);
+    Value sumScaled = generic(
+        alpha, sumOld, ArrayRef<AffineMap>{identity1, identity1}, kinds(1),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::MulFOp::create(nb, nl, args[1], args[0]).getResult();
+        });
+    Value sumNew = generic(
+        p, sumScaled, ArrayRef<AffineMap>{identity, perRow}, kinds(1, 1),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::AddFOp::create(nb, nl, args[1], args[0]).getResult();
+        });
 
     // acc_new = acc_old * alpha + p v, with loops (s, t, e) so that the
     // innermost walks a row of v.
-    Value accScaled =
-        linalg::GenericOp::create(
-            b, loc, accOld.getType(), alpha, accOld,
-            ArrayRef<AffineMap>{perRow, identity}, kinds(2),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::MulFOp::create(nb, nl, args[1], args[0]).getResult());
-            })
-            .getResult(0);
+    Value accScaled = generic(
+        alpha, accOld, ArrayRef<AffineMap>{perRow, identity}, kinds(2),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::MulFOp::create(nb, nl, args[1], args[0]).getResult();
+        });
     SmallVector<utils::IteratorType> order = {utils::IteratorType::parallel,
                                               utils::IteratorType::reduction,
                                               utils::IteratorType::parallel};
-    Value accNew =
-        linalg::GenericOp::create(
-            b, loc, accOld.getType(), ValueRange{p, v}, accScaled,
-            ArrayRef<AffineMap>{AffineMap::get(3, 0, {s, t}, context),
-                                AffineMap::get(3, 0, {t, e}, context),
-                                AffineMap::get(3, 0, {s, e}, context)},
-            order,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value product = arith::MulFOp::create(nb, nl, args[0],
-                                                    toAcc(nb, nl, args[1]));
-              linalg::YieldOp::create(
-                  nb, nl,
-                  arith::AddFOp::create(nb, nl, args[2], product).getResult());
-            })
-            .getResult(0);
+    Value accNew = generic(
+        ValueRange{p, v}, accScaled,
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {s, t}, context),
+                            AffineMap::get(3, 0, {t, e}, context),
+                            AffineMap::get(3, 0, {s, e}, context)},
+        order, [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value product =
+              arith::MulFOp::create(nb, nl, args[0], toAcc(nb, nl, args[1]));
+          return arith::AddFOp::create(nb, nl, args[2], product).getResult();
+        });
     return {maxNew, sumNew, accNew};
   }
 
