@@ -2,6 +2,8 @@
 
 #include "attn/GPU/Passes.h"
 
+#include "attn/Conversion/CopiesToLinalg.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir {
@@ -19,19 +21,11 @@ namespace {
 struct CopiesToLinalgPass
     : mlir::attn::impl::CopiesToLinalgPassBase<CopiesToLinalgPass> {
   void runOnOperation() override {
-    SmallVector<memref::CopyOp> copies;
-    getOperation()->walk([&](memref::CopyOp copy) {
-      // Copies already inside a kernel run on the device as they are.
-      if (!copy->getParentOfType<gpu::LaunchOp>() &&
-          !copy->getParentOfType<gpu::GPUModuleOp>())
-        copies.push_back(copy);
+    // Copies already inside a kernel run on the device as they are.
+    rewriteCopiesAsLinalg(getOperation(), [](memref::CopyOp copy) {
+      return !copy->getParentOfType<gpu::LaunchOp>() &&
+             !copy->getParentOfType<gpu::GPUModuleOp>();
     });
-    for (memref::CopyOp copy : copies) {
-      OpBuilder b(copy);
-      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      copy.erase();
-    }
   }
 };
 

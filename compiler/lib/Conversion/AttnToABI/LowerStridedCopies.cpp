@@ -1,5 +1,6 @@
 //===- LowerStridedCopies.cpp - The --attn-lower-strided-copies pass ------===//
 
+#include "attn/Conversion/CopiesToLinalg.h"
 #include "attn/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -15,24 +16,32 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
+void mlir::attn::rewriteCopiesAsLinalg(
+    Operation *root, function_ref<bool(memref::CopyOp)> select) {
+  SmallVector<memref::CopyOp> copies;
+  root->walk([&](memref::CopyOp copy) {
+    if (select(copy))
+      copies.push_back(copy);
+  });
+  for (memref::CopyOp copy : copies) {
+    OpBuilder b(copy);
+    linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
+                           copy.getTarget());
+    copy.erase();
+  }
+}
+
 namespace {
 
 struct LowerStridedCopiesPass
     : mlir::attn::impl::LowerStridedCopiesPassBase<LowerStridedCopiesPass> {
   void runOnOperation() override {
-    SmallVector<memref::CopyOp> copies;
-    getOperation()->walk([&](memref::CopyOp copy) {
+    rewriteCopiesAsLinalg(getOperation(), [](memref::CopyOp copy) {
       auto source = cast<MemRefType>(copy.getSource().getType());
       auto target = cast<MemRefType>(copy.getTarget().getType());
-      if (!source.getLayout().isIdentity() || !target.getLayout().isIdentity())
-        copies.push_back(copy);
+      return !source.getLayout().isIdentity() ||
+             !target.getLayout().isIdentity();
     });
-    for (memref::CopyOp copy : copies) {
-      OpBuilder b(copy);
-      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      copy.erase();
-    }
   }
 };
 
