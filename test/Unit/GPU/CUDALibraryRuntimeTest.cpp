@@ -20,8 +20,6 @@
 #include "attn/Runtime/RandomWeights.h"
 #include "attn/runtime.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/Parser/Parser.h"
 
 #include "llvm/Support/FileSystem.h"
 
@@ -37,37 +35,7 @@ using namespace mlir::attn;
 
 namespace {
 
-class CUDALibraryInRuntime : public testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    auto context = attn_test::makeContext();
-    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(
-        ATTN_TARGET_INPUTS_DIR "/tiny-model.mlir", context.get());
-    ASSERT_TRUE(module);
-    llvm::SmallString<64> path;
-    ASSERT_FALSE(
-        llvm::sys::fs::createTemporaryFile("attn-cuda-runtime", "so", path));
-    CUDATargetOptions options;
-    options.arch = "sm_90";
-    options.format = CUDAKernelFormat::PTX;
-    ASSERT_TRUE(succeeded(compileToCUDALibrary(*module, options, path)));
-    libraryPath = new std::string(path.str());
-  }
-  static void TearDownTestSuite() {
-    if (libraryPath)
-      llvm::sys::fs::remove(*libraryPath);
-    delete libraryPath;
-    libraryPath = nullptr;
-  }
-  void SetUp() override {
-    if (!libraryPath)
-      GTEST_SKIP() << "the tiny model did not compile for CUDA";
-  }
-
-  static std::string *libraryPath;
-};
-
-std::string *CUDALibraryInRuntime::libraryPath = nullptr;
+class CUDALibraryInRuntime : public attn_test::TinyCUDALibraryTest {};
 
 /// The stand-in driver's records (FakeCUDA.c).
 struct FakeRecords {

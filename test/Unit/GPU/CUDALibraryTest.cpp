@@ -14,10 +14,7 @@
 #include "attn/GPU/CUDATarget.h"
 #include "attn/abi.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/Parser/Parser.h"
 
-#include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
 
@@ -31,29 +28,8 @@ using namespace mlir::attn;
 
 namespace {
 
-class CUDALibrary : public testing::Test {
+class CUDALibrary : public attn_test::TinyCUDALibraryTest {
 protected:
-  static void SetUpTestSuite() {
-    auto context = attn_test::makeContext();
-    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(
-        ATTN_TARGET_INPUTS_DIR "/tiny-model.mlir", context.get());
-    ASSERT_TRUE(module);
-    llvm::SmallString<64> path;
-    ASSERT_FALSE(
-        llvm::sys::fs::createTemporaryFile("attn-cuda-model", "so", path));
-    CUDATargetOptions options;
-    options.arch = "sm_90";
-    options.format = CUDAKernelFormat::PTX;
-    ASSERT_TRUE(succeeded(compileToCUDALibrary(*module, options, path)));
-    libraryPath = new std::string(path.str());
-  }
-  static void TearDownTestSuite() {
-    if (libraryPath)
-      llvm::sys::fs::remove(*libraryPath);
-    delete libraryPath;
-    libraryPath = nullptr;
-  }
-
   /// Calls attn_prefill on two tokens with host buffers (the stand-in
   /// driver's device memory is host memory) and returns its status.
   static int32_t prefill(void *library) {
@@ -79,11 +55,7 @@ protected:
     call.output = output.data();
     return entry(&call);
   }
-
-  static std::string *libraryPath;
 };
-
-std::string *CUDALibrary::libraryPath = nullptr;
 
 /// Loads the library and checks its exported symbols; exits 0 if they are
 /// right, 1 after saying what is wrong. A child process, like the other
