@@ -163,8 +163,6 @@ int mlir::attn::attncMain(int argc, char **argv) {
     if (failed(parseCPUPipelineOptions(pipelineOptions, options.cpuPipeline,
                                        fail)))
       return 1;
-    options.vectorSizeGiven =
-        llvm::StringRef(pipelineOptions).contains("vector-size");
     if (options.cpuPipeline.stopAfter != CPUPhase::LLVM) {
       (void)fail("stop-after is --compile-to's job in attnc");
       return 1;

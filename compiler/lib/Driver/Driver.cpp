@@ -135,7 +135,7 @@ static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
     return failure();
   CPUPipelineOptions pipelineOptions = options.cpuPipeline;
   pipelineOptions.stopAfter = stopAfter;
-  if (!options.vectorSizeGiven) {
+  if (!pipelineOptions.vectorSize) {
     FailureOr<int64_t> lanes = preferredF32Lanes(module, options.target);
     if (failed(lanes))
       return failure();

@@ -69,6 +69,7 @@ static void addLowerToLLVM(OpPassManager &pm,
 void mlir::attn::populateCPUPipeline(OpPassManager &pm,
                                      const CPUPipelineOptions &options) {
   auto done = [&](CPUPhase phase) { return options.stopAfter == phase; };
+  int64_t lanes = options.vectorSize.value_or(16);
 
   if (options.fuseProjections)
     pm.addPass(createFuseProjectionsPass());
@@ -84,8 +85,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   // that a 6-row tile of C fits in the register file.
   if (options.vectorizeMatmuls) {
     PackWeightsPassOptions packOptions;
-    packOptions.panelWidth =
-        options.vectorSize * (options.vectorSize >= 16 ? 4 : 2);
+    packOptions.panelWidth = lanes * (lanes >= 16 ? 4 : 2);
     packOptions.bf16 = options.bf16Weights;
     pm.addPass(createPackWeightsPass(packOptions));
   }
@@ -113,12 +113,12 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   pm.addPass(createForallToParallelLoopPass());
   if (options.vectorizeMatmuls) {
     VectorizeMatmulPassOptions matmulOptions;
-    matmulOptions.vectorSize = options.vectorSize;
+    matmulOptions.vectorSize = lanes;
     pm.addNestedPass<func::FuncOp>(createVectorizeMatmulPass(matmulOptions));
   }
   if (options.tileAttention && options.vectorizeAttention) {
     VectorizeAttentionPassOptions attentionOptions;
-    attentionOptions.vectorSize = options.vectorSize;
+    attentionOptions.vectorSize = lanes;
     pm.addNestedPass<func::FuncOp>(
         createVectorizeAttentionPass(attentionOptions));
   }
@@ -211,7 +211,8 @@ LogicalResult mlir::attn::parseCPUPipelineOptions(
   options.fuseRope = clOptions.fuseRope;
   options.fuseEpilogues = clOptions.fuseEpilogues;
   options.splitKV = clOptions.splitKV;
-  options.vectorSize = clOptions.vectorSize;
+  if (clOptions.vectorSize.hasValue())
+    options.vectorSize = clOptions.vectorSize;
   return success();
 }
 

@@ -37,11 +37,9 @@ struct CompileOptions {
   /// printed (--compile-to). None prints the graph the frontend builds.
   std::optional<CPUPhase> stopAfter;
   /// The CPU pipeline's passes and their settings (--pipeline-options);
-  /// its `stopAfter` is ignored, the field above decides.
+  /// its `stopAfter` is ignored, the field above decides, and an unset
+  /// `vectorSize` is the chosen CPU's (preferredF32Lanes).
   CPUPipelineOptions cpuPipeline;
-  /// Whether `cpuPipeline.vectorSize` was asked for; else the driver takes
-  /// the chosen CPU's (preferredF32Lanes).
-  bool vectorSizeGiven = false;
   /// CPU, features, optimisation level and linker for llvm, asm, obj and
   /// library outputs.
   CPUTargetOptions target;

@@ -67,8 +67,10 @@ struct CPUPipelineOptions {
   /// Vector softmax and P.V in the tiled attention
   /// (--attn-vectorize-attention); needs tileAttention.
   bool vectorizeAttention = true;
-  /// f32 lanes per vector in the vectorised kernels (16 for AVX-512).
-  int64_t vectorSize = 16;
+  /// f32 lanes per vector in the vectorised kernels; unset means 16
+  /// (AVX-512). attnc sets the chosen CPU's (preferredF32Lanes) unless
+  /// --pipeline-options gives one.
+  std::optional<int64_t> vectorSize;
   /// Lower parallel loops to OpenMP (the library then needs libomp); when
   /// false they run in sequence on the calling thread.
   bool parallel = true;
