@@ -53,6 +53,11 @@ func.func @bias(%x: tensor<4x32xf32>, %bias: tensor<64xf32>) -> tensor<4x64xf32>
 // CHECK-LABEL: func.func @tied
 // CHECK-NOT: attn.layout
 // CHECK: attn.linear
+// With bf16 too: a weight that is not packed stays as the checkpoint's f32.
+// BF16-LABEL: func.func @tied
+// BF16-NOT: bf16
+// BF16: attn.linear
+// BF16-NOT: bf16
 func.func @tied(%ids: tensor<?xi32>, %h: tensor<?x32xf32>) -> (tensor<?x32xf32>, tensor<?x64xf32>) {
   %table = attn.weight "model.embed_tokens.weight" : tensor<64x32xf32>
   %e = attn.embedding %table[%ids] : tensor<64x32xf32>, tensor<?xi32> -> tensor<?x32xf32>
@@ -69,6 +74,9 @@ func.func @tied(%ids: tensor<?xi32>, %h: tensor<?x32xf32>) -> (tensor<?x32xf32>,
 // CHECK-NOT: attn.layout
 // CHECK: attn.linear
 // CHECK: attn.linear
+// BF16-LABEL: func.func @not_divisible
+// BF16: attn.weight "k" : tensor<8x32xf32>
+// BF16: attn.linear
 func.func @not_divisible(%x: tensor<?x32xf32>, %y: tensor<?x32xbf16>) -> (tensor<?x8xf32>, tensor<?x64xbf16>) {
   %w = attn.weight "k" : tensor<8x32xf32>
   %a = attn.linear %x, %w : (tensor<?x32xf32>, tensor<8x32xf32>) -> tensor<?x8xf32>
