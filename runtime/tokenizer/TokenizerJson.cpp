@@ -49,6 +49,21 @@ private:
   bool stringPattern(const Json &obj, const std::string &path,
                      std::string &pattern);
 
+  /// A "Sequence" node: each element of its array `key` through `load`,
+  /// each at its own path in errors.
+  bool loadSequence(const Json &node, const std::string &path, const char *key,
+                    bool (Loader::*load)(const Json &, const std::string &)) {
+    auto it = node.find(key);
+    if (it == node.end() || !it->is_array())
+      return expected(path + "." + key, "an array",
+                      it == node.end() ? Json() : *it);
+    for (size_t i = 0; i < it->size(); ++i)
+      if (!(this->*load)((*it)[i],
+                         path + "." + key + "[" + std::to_string(i) + "]"))
+        return false;
+    return true;
+  }
+
   bool loadPreTokenizer(const Json &node, const std::string &path);
   bool loadModel(const Json &node, const std::string &path);
   bool loadVocab(const Json &vocab, const std::string &path);
@@ -158,17 +173,8 @@ bool Loader::loadPreTokenizer(const Json &node, const std::string &path) {
   std::string type;
   if (!typeOf(node, path, type))
     return false;
-  if (type == "Sequence") {
-    auto it = node.find("pretokenizers");
-    if (it == node.end() || !it->is_array())
-      return expected(path + ".pretokenizers", "an array",
-                      it == node.end() ? Json() : *it);
-    for (size_t i = 0; i < it->size(); ++i)
-      if (!loadPreTokenizer((*it)[i],
-                            path + ".pretokenizers[" + std::to_string(i) + "]"))
-        return false;
-    return true;
-  }
+  if (type == "Sequence")
+    return loadSequence(node, path, "pretokenizers", &Loader::loadPreTokenizer);
   if (type == "Split") {
     if (sawByteLevel)
       return fail(path, "a Split after a ByteLevel pre-tokenizer would match "
@@ -403,17 +409,8 @@ bool Loader::loadNormalizer(const Json &node, const std::string &path) {
   std::string type;
   if (!typeOf(node, path, type))
     return false;
-  if (type == "Sequence") {
-    auto it = node.find("normalizers");
-    if (it == node.end() || !it->is_array())
-      return expected(path + ".normalizers", "an array",
-                      it == node.end() ? Json() : *it);
-    for (size_t i = 0; i < it->size(); ++i)
-      if (!loadNormalizer((*it)[i],
-                          path + ".normalizers[" + std::to_string(i) + "]"))
-        return false;
-    return true;
-  }
+  if (type == "Sequence")
+    return loadSequence(node, path, "normalizers", &Loader::loadNormalizer);
   if (type == "Prepend") {
     std::string prefix;
     if (!requiredString(node, path, "prepend", prefix))
@@ -439,16 +436,8 @@ bool Loader::loadDecoder(const Json &node, const std::string &path) {
   if (!typeOf(node, path, type))
     return false;
   Decoder &decoder = tok.decoder;
-  if (type == "Sequence") {
-    auto it = node.find("decoders");
-    if (it == node.end() || !it->is_array())
-      return expected(path + ".decoders", "an array",
-                      it == node.end() ? Json() : *it);
-    for (size_t i = 0; i < it->size(); ++i)
-      if (!loadDecoder((*it)[i], path + ".decoders[" + std::to_string(i) + "]"))
-        return false;
-    return true;
-  }
+  if (type == "Sequence")
+    return loadSequence(node, path, "decoders", &Loader::loadDecoder);
   if (type == "Replace") {
     std::string pattern, content;
     if (!stringPattern(node, path, pattern) ||
@@ -504,17 +493,8 @@ bool Loader::loadPostProcessor(const Json &node, const std::string &path) {
     return true;
   if (type == "TemplateProcessing")
     return loadTemplate(node, path);
-  if (type == "Sequence") {
-    auto it = node.find("processors");
-    if (it == node.end() || !it->is_array())
-      return expected(path + ".processors", "an array",
-                      it == node.end() ? Json() : *it);
-    for (size_t i = 0; i < it->size(); ++i)
-      if (!loadPostProcessor((*it)[i],
-                             path + ".processors[" + std::to_string(i) + "]"))
-        return false;
-    return true;
-  }
+  if (type == "Sequence")
+    return loadSequence(node, path, "processors", &Loader::loadPostProcessor);
   return fail(path + ".type", "unsupported post-processor type " + quote(type) +
                                   " (supported: 'TemplateProcessing', "
                                   "'ByteLevel', 'Sequence')");
