@@ -1,7 +1,7 @@
 // RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline=stop-after=kernels | FileCheck %s --check-prefix=KERNELS
 // RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="cuda-arch=sm_80" | FileCheck %s --check-prefix=PTX
-// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels tile-matmuls=false" | FileCheck %s --check-prefix=OFF
-// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels gemv-max-rows=0" | FileCheck %s --check-prefix=NO-GEMV
+// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels tile-matmuls=false fuse-rmsnorm=false" | FileCheck %s --check-prefix=OFF
+// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels gemv-max-rows=0 fuse-rmsnorm=false" | FileCheck %s --check-prefix=NO-GEMV
 
 // Each projection launches, by the rows of its input, the GEMV (256
 // threads, 8 warps) or the tensor-core kernel (128 threads, a grid of
@@ -33,7 +33,8 @@
 // PTX-SAME: bar.sync \090;
 // PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 
-// Without the pass the projections are one thread per element again.
+// Without the pass the projections are one thread per element again (and,
+// with fuse-rmsnorm=false, no other kernel shuffles).
 // OFF-NOT: nvvm.mma.sync
 // OFF-NOT: gpu.shuffle
 // OFF-NOT: workgroup(

@@ -1,6 +1,7 @@
 //===- CommandLine.cpp - attnc's command line -----------------------------===//
 
 #include "attn/Driver/Driver.h"
+#include "attn/GPU/CUDAPipeline.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -106,10 +107,11 @@ int mlir::attn::attncMain(int argc, char **argv) {
       llvm::cl::value_desc("path"), llvm::cl::cat(category));
   llvm::cl::opt<std::string> pipelineOptions(
       "pipeline-options",
-      llvm::cl::desc("Settings of the CPU pipeline's passes, as "
-                     "attn-opt --attn-cpu-pipeline takes them, e.g. "
-                     "\"fuse-projections=false split-kv=false\" (to measure "
-                     "what a pass gives; docs/backend-cpu.md)"),
+      llvm::cl::desc("Settings of the pipeline's passes, as attn-opt "
+                     "--attn-cpu-pipeline (or --attn-cuda-pipeline with "
+                     "--target=cuda) takes them, e.g. \"fuse-projections=false "
+                     "split-kv=false\" (to measure what a pass gives; "
+                     "docs/backend-cpu.md, docs/backend-cuda.md)"),
       llvm::cl::value_desc("options"), llvm::cl::cat(category));
   llvm::cl::opt<bool> verbose(
       "verbose", llvm::cl::desc("Print each long phase and its time on stderr"),
@@ -157,15 +159,25 @@ int mlir::attn::attncMain(int argc, char **argv) {
       return failure();
     };
     if (target == TargetKind::CUDA) {
-      (void)fail("the options are the CPU pipeline's; --target=cuda has none");
-      return 1;
-    }
-    if (failed(parseCPUPipelineOptions(pipelineOptions, options.cpuPipeline,
-                                       fail)))
-      return 1;
-    if (options.cpuPipeline.stopAfter != CPUPhase::LLVM) {
-      (void)fail("stop-after is --compile-to's job in attnc");
-      return 1;
+      // Checked here so that a typo fails before the compile starts.
+      CUDAPipelineOptions cudaPipeline;
+      if (failed(parseCUDAPipelineOptions(pipelineOptions, cudaPipeline, fail)))
+        return 1;
+      for (llvm::StringRef key : {"stop-after", "cuda-arch", "format"})
+        if (llvm::StringRef(pipelineOptions).contains((key + "=").str())) {
+          (void)fail(key + " is not a pass setting: attnc takes it from "
+                           "--cuda-arch, --emit and the toolkit it finds");
+          return 1;
+        }
+      options.cuda.pipelineOptions = pipelineOptions;
+    } else {
+      if (failed(parseCPUPipelineOptions(pipelineOptions, options.cpuPipeline,
+                                         fail)))
+        return 1;
+      if (options.cpuPipeline.stopAfter != CPUPhase::LLVM) {
+        (void)fail("stop-after is --compile-to's job in attnc");
+        return 1;
+      }
     }
   }
   options.outputPath = output.empty() ? defaultOutputPath(options.emit).str()

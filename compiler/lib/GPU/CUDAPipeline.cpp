@@ -5,6 +5,7 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/GPU/Passes.h"
 #include "attn/Pipelines/PipelineSteps.h"
+#include "attn/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -47,6 +48,7 @@ static constexpr llvm::StringLiteral kLibdevice =
 /// Loop nests to kernels: every copy becomes a linalg op, every linalg op a
 /// parallel loop nest, every outermost nest a launch, every launch a kernel.
 static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options) {
+  pm.addPass(createExpandKernelCallsPass());
   pm.addPass(createCopiesToLinalgPass());
   if (options.tileMatmuls) {
     TileMatmulPassOptions tileOptions;
@@ -136,8 +138,26 @@ void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
                                       const CUDAPipelineOptions &options) {
   auto done = [&](CUDAPhase phase) { return options.stopAfter == phase; };
 
+  // The queries' rotation into attention's kernels, the keys' into the
+  // cache write: two element-wise kernels and a copy fewer per layer.
+  if (options.fuseRope)
+    pm.addPass(createFuseRopePass());
+  if (options.fuseRMSNorm)
+    pm.addPass(createGPURMSNormPass());
+  if (options.flashAttention) {
+    FlashAttentionPassOptions attention;
+    attention.mmaType = options.mmaType;
+    attention.decodeMaxRows = options.decodeMaxRows;
+    pm.addPass(createFlashAttentionPass(attention));
+  }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.fuseEpilogues) {
+    // The row tiling is for caches; rows here are blocks of a kernel.
+    FuseEpiloguesPassOptions fuseOptions;
+    fuseOptions.normRows = 0;
+    pm.addPass(createFuseEpiloguesPass(fuseOptions));
+  }
   if (done(CUDAPhase::Linalg))
     return;
 
@@ -199,9 +219,78 @@ struct CUDAPipelineCLOptions
       *this, "gemv-max-rows",
       llvm::cl::desc("Most rows of A that take the GEMV kernel"),
       llvm::cl::init(4)};
+  Option<bool> fuseRMSNorm{
+      *this, "fuse-rmsnorm",
+      llvm::cl::desc("One kernel of a block per row for attn.rms_norm (off: "
+                     "the generic lowering's three kernels)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseEpilogues{
+      *this, "fuse-epilogues",
+      llvm::cl::desc("Residual adds and biases into the matmuls, element-wise "
+                     "chains into one kernel (--attn-fuse-epilogues)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseRope{
+      *this, "fuse-rope",
+      llvm::cl::desc("Rotate the queries inside attention and the keys on "
+                     "their way into the cache (--attn-fuse-rope)"),
+      llvm::cl::init(true)};
+  Option<bool> flashAttention{
+      *this, "flash-attention",
+      llvm::cl::desc("FlashAttention on tensor cores and flash-decoding for "
+                     "attn.attention (off: the generic lowering)"),
+      llvm::cl::init(true)};
+  Option<std::string> mmaType{
+      *this, "mma-type",
+      llvm::cl::desc("What attention's tensor cores multiply: bf16 or f16"),
+      llvm::cl::init("bf16")};
+  Option<int64_t> decodeMaxRows{
+      *this, "decode-max-rows",
+      llvm::cl::desc("Most query rows that take flash-decoding"),
+      llvm::cl::init(4)};
 };
 
 } // namespace
+
+LogicalResult mlir::attn::parseCUDAPipelineOptions(
+    StringRef text, CUDAPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  CUDAPipelineCLOptions clOptions;
+  if (failed(clOptions.parseFromString(text)))
+    return errorHandler("cannot parse '" + text + "'");
+  FailureOr<unsigned> phase = parseStopAfter(
+      "attn-cuda-pipeline", kCUDAPhaseNames, clOptions.stopAfter, errorHandler);
+  if (failed(phase))
+    return failure();
+  options.stopAfter = static_cast<CUDAPhase>(*phase);
+  options.arch = clOptions.arch;
+  options.blockSize = clOptions.blockSize;
+  options.tileMatmuls = clOptions.tileMatmuls;
+  options.gemvMaxRows = clOptions.gemvMaxRows;
+  options.fuseRMSNorm = clOptions.fuseRMSNorm;
+  options.fuseEpilogues = clOptions.fuseEpilogues;
+  options.fuseRope = clOptions.fuseRope;
+  options.flashAttention = clOptions.flashAttention;
+  options.mmaType = clOptions.mmaType;
+  options.decodeMaxRows = clOptions.decodeMaxRows;
+  // The passes check these too; checked here they fail before a compile.
+  if (options.mmaType != "bf16" && options.mmaType != "f16")
+    return errorHandler("attn-cuda-pipeline: mma-type is '" + options.mmaType +
+                        "'; expected bf16 or f16");
+  for (auto [name, value] :
+       {std::pair<StringRef, int64_t>{"decode-max-rows", options.decodeMaxRows},
+        {"gemv-max-rows", options.gemvMaxRows}})
+    if (value < 0)
+      return errorHandler("attn-cuda-pipeline: " + name + " is " +
+                          Twine(value) + "; expected 0 or more rows");
+  if (clOptions.format == "cubin")
+    options.format = CUDABinaryFormat::Cubin;
+  else if (clOptions.format == "ptx")
+    options.format = CUDABinaryFormat::PTX;
+  else
+    return errorHandler("attn-cuda-pipeline: unknown format '" +
+                        clOptions.format + "' (expected ptx or cubin)");
+  return success();
+}
 
 void mlir::attn::registerCUDAPipeline() {
   registerPassPipeline(
@@ -211,25 +300,10 @@ void mlir::attn::registerCUDAPipeline() {
       [](OpPassManager &pm, StringRef optionsText,
          function_ref<LogicalResult(const Twine &)> errorHandler)
           -> LogicalResult {
-        CUDAPipelineCLOptions clOptions;
-        if (failed(clOptions.parseFromString(optionsText)))
-          return failure();
-        FailureOr<unsigned> phase =
-            parseStopAfter("attn-cuda-pipeline", kCUDAPhaseNames,
-                           clOptions.stopAfter, errorHandler);
-        if (failed(phase))
-          return failure();
         CUDAPipelineOptions options;
-        options.stopAfter = static_cast<CUDAPhase>(*phase);
-        options.arch = clOptions.arch;
-        options.blockSize = clOptions.blockSize;
-        options.tileMatmuls = clOptions.tileMatmuls;
-        options.gemvMaxRows = clOptions.gemvMaxRows;
-        if (clOptions.format == "cubin")
-          options.format = CUDABinaryFormat::Cubin;
-        else if (clOptions.format != "ptx")
-          return errorHandler("attn-cuda-pipeline: unknown format '" +
-                              clOptions.format + "' (expected ptx or cubin)");
+        if (failed(
+                parseCUDAPipelineOptions(optionsText, options, errorHandler)))
+          return failure();
         populateCUDAPipeline(pm, options);
         return success();
       },

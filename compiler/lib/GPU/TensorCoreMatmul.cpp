@@ -9,28 +9,17 @@
 // columns past the end of A and W read as zero; C is written only inside
 // its bounds.
 //
-// Fragment layouts (PTX ISA, "Matrix Fragments for mma.m16n8k16"), with
-// g = lane / 4 and t = lane % 4:
-//   A (16 x 16, row-major): a0 = (g, 2t..2t+1), a1 = (g+8, 2t..),
-//                           a2 = (g, 2t+8..), a3 = (g+8, 2t+8..);
-//   B (16 x 8, column-major, i.e. W's rows): b0 = (k 2t..2t+1, n g),
-//                                            b1 = (k 2t+8.., n g);
-//   C (16 x 8, f32): c0, c1 = (g, 2t), (g, 2t+1); c2, c3 the same at g+8.
-//
-// The op is nvvm.mma.sync rather than nvgpu.mma.sync: MLIR 22's NVGPU to
-// NVVM conversion deduces PTX types for f16, tf32 and integers only, and
-// fails on bf16 operands.
+// The fragment layouts are in MmaSync.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "MatmulKernels.h"
+#include "MmaSync.h"
 
 #include "attn/GPU/CUDAArch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -39,8 +28,6 @@ using namespace mlir::attn;
 
 namespace {
 
-/// The m16n8k16 shape of one mma.sync.
-constexpr int64_t kMmaRows = 16, kMmaCols = 8, kMmaDepth = 16;
 /// Each warp's sub-tile, in mma tiles.
 constexpr int64_t kWarpRows = kTileRows / 2, kWarpCols = kTileCols / 2;
 constexpr int64_t kMmaTilesM = kWarpRows / kMmaRows;
@@ -82,9 +69,6 @@ private:
   /// `buffer` ([rows, cols]) into `tile` as packed bf16 pairs.
   void stage(Value buffer, Value tile, Value first, Value rows, Value k0,
              Value cols);
-  /// The mma.sync of one 16 x 8 x 16 step.
-  SmallVector<Value> mma(ArrayRef<Value> a, ArrayRef<Value> w,
-                         ArrayRef<Value> c);
 
   OpBuilder &b;
   Location loc;
@@ -102,10 +86,8 @@ Value TensorCoreMatmulBuilder::loadBF16Bits(Value buffer, Value row, Value rows,
   OpBuilder::InsertionGuard insertion(b);
   b.setInsertionPointToStart(guard.thenBlock());
   Value value = memref::LoadOp::create(b, loc, buffer, ValueRange{row, col});
-  Value rounded = arith::TruncFOp::create(b, loc, b.getBF16Type(), value);
-  Value bits = arith::BitcastOp::create(b, loc, b.getI16Type(), rounded);
-  scf::YieldOp::create(
-      b, loc, arith::ExtUIOp::create(b, loc, b.getI32Type(), bits).getResult());
+  scf::YieldOp::create(b, loc,
+                       roundToOperandBits(b, loc, value, MmaOperandType::BF16));
   b.setInsertionPointToStart(guard.elseBlock());
   scf::YieldOp::create(b, loc,
                        arith::ConstantIntOp::create(b, loc, 0, 32).getResult());
@@ -132,25 +114,6 @@ void TensorCoreMatmulBuilder::stage(Value buffer, Value tile, Value first,
       b, loc, high, arith::ConstantIntOp::create(b, loc, 16, 32));
   Value packed = arith::OrIOp::create(b, loc, low, shifted);
   memref::StoreOp::create(b, loc, packed, tile, ValueRange{tileRow, word});
-}
-
-SmallVector<Value> TensorCoreMatmulBuilder::mma(ArrayRef<Value> a,
-                                                ArrayRef<Value> w,
-                                                ArrayRef<Value> c) {
-  Type f32 = b.getF32Type();
-  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                     SmallVector<Type>(4, f32));
-  auto op = NVVM::MmaOp::create(
-      b, loc, resultType, a, w, c, {kMmaRows, kMmaCols, kMmaDepth},
-      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
-      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  SmallVector<Value> results;
-  for (int64_t i = 0; i < 4; ++i)
-    results.push_back(
-        LLVM::ExtractValueOp::create(b, loc, op.getResult(), i).getResult());
-  return results;
 }
 
 void TensorCoreMatmulBuilder::build() {
@@ -232,7 +195,8 @@ void TensorCoreMatmulBuilder::build() {
         for (int64_t j = 0; j < kMmaTilesN; ++j) {
           MutableArrayRef<Value> c =
               MutableArrayRef<Value>(acc).slice((i * kMmaTilesN + j) * 4, 4);
-          SmallVector<Value> d = mma(aFragments[i], wFragments[j], c);
+          SmallVector<Value> d = buildMmaSync(b, loc, MmaOperandType::BF16,
+                                              aFragments[i], wFragments[j], c);
           llvm::copy(d, c.begin());
         }
     }

@@ -63,6 +63,12 @@ FailureOr<CUDAPipelineOptions> mlir::attn::resolvePipelineOptions(
     return failure();
   }
   CUDAPipelineOptions pipeline;
+  if (failed(parseCUDAPipelineOptions(
+          options.pipelineOptions, pipeline, [&](const Twine &message) {
+            return mlir::emitError(module.getLoc())
+                   << "--pipeline-options: " << message;
+          })))
+    return failure();
   pipeline.stopAfter = stopAfter;
   pipeline.arch = options.arch;
   pipeline.optLevel = std::min(options.optLevel, 3u);

@@ -12,6 +12,8 @@
 #ifndef ATTN_GPU_CUDAPIPELINE_H
 #define ATTN_GPU_CUDAPIPELINE_H
 
+#include "mlir/Support/LLVM.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -67,6 +69,23 @@ struct CUDAPipelineOptions {
   bool tileMatmuls = true;
   /// Most rows of A that take the GEMV kernel rather than tensor cores.
   int64_t gemvMaxRows = 4;
+  /// Whether each attn.rms_norm is one kernel of a block per row
+  /// (--attn-gpu-rmsnorm) rather than the generic lowering's three.
+  bool fuseRMSNorm = true;
+  /// Whether residual adds and biases accumulate into the contractions and
+  /// element-wise chains fuse (--attn-fuse-epilogues without its row
+  /// tiling), so that each is no kernel of its own.
+  bool fuseEpilogues = true;
+  /// Whether attn.rope folds into the attention that reads the queries and
+  /// into the cache write of the keys (--attn-fuse-rope).
+  bool fuseRope = true;
+  /// Whether attn.attention runs as FlashAttention on tensor cores and
+  /// flash-decoding (--attn-gpu-flash-attention) rather than the generic
+  /// lowering's kernels, with their operand type (bf16 or f16) and the most
+  /// query rows that take flash-decoding.
+  bool flashAttention = true;
+  std::string mmaType = "bf16";
+  int64_t decodeMaxRows = 4;
   /// NVPTX optimisation level, 0 to 3.
   unsigned optLevel = 3;
   CUDABinaryFormat format = CUDABinaryFormat::PTX;
@@ -81,9 +100,20 @@ struct CUDAPipelineOptions {
 void populateCUDAPipeline(OpPassManager &pm,
                           const CUDAPipelineOptions &options);
 
+/// Sets `options` from `text`, the options of `--attn-cuda-pipeline` (and of
+/// `attnc --target=cuda --pipeline-options`); options `text` does not name
+/// get their defaults. A text that does not parse, an unknown phase or
+/// format is reported through `errorHandler`.
+LogicalResult parseCUDAPipelineOptions(
+    llvm::StringRef text, CUDAPipelineOptions &options,
+    llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler);
+
 /// Registers `--attn-cuda-pipeline` (options `stop-after=<phase>`,
 /// `cuda-arch=sm_XX`, `format=ptx|cubin`, `block-size=N`,
-/// `tile-matmuls=true|false`, `gemv-max-rows=N`).
+/// `tile-matmuls=true|false`, `gemv-max-rows=N`, `fuse-rmsnorm=true|false`,
+/// `fuse-epilogues=true|false`, `fuse-rope=true|false`,
+/// `flash-attention=true|false`,
+/// `mma-type=bf16|f16`, `decode-max-rows=N`).
 void registerCUDAPipeline();
 
 } // namespace attn

@@ -53,6 +53,11 @@ struct CUDATargetOptions {
   /// The static archive of launch functions (runtime/lib/cuda) linked into
   /// model.so; empty means the one built with this compiler.
   std::string wrappersArchive;
+  /// Settings of the CUDA pipeline's passes (`attnc --pipeline-options`), as
+  /// `attn-opt --attn-cuda-pipeline` takes them, e.g.
+  /// "flash-attention=false"; the phase, architecture and kernel format are
+  /// the fields above.
+  std::string pipelineOptions;
 };
 
 /// Registers what the CUDA pipeline needs beyond the dialects: the NVVM
@@ -76,8 +81,10 @@ LogicalResult emitCUDAHostLLVMIR(ModuleOp module,
                                  llvm::raw_ostream &os);
 
 /// Compiles `module` to a model library at `outputPath` with the CUDA ABI
-/// of docs/abi.md. Errors (unknown architecture, ptxas or linker missing or
-/// failing, shared memory over the limit) are diagnostics on the module.
+/// of docs/abi.md; a module without that ABI (no @prefill: attn-bench's lone
+/// attention) keeps its public functions exported instead. Errors (unknown
+/// architecture, ptxas or linker missing or failing, shared memory over the
+/// limit) are diagnostics on the module.
 LogicalResult compileToCUDALibrary(ModuleOp module,
                                    const CUDATargetOptions &options,
                                    StringRef outputPath);

@@ -82,6 +82,76 @@ def TileMatmulPass : Pass<"attn-gpu-tile-matmul"> {
   ];
 }
 
+def FlashAttentionPass
+    : Pass<"attn-gpu-flash-attention", "::mlir::ModuleOp"> {
+  let summary = "Run attn.attention as FlashAttention on tensor cores, or "
+                "flash-decoding for a few query rows";
+  let description = [{
+    Replaces each `attn.attention` (before `--attn-convert-to-linalg`) by a
+    call of a kernel declaration on the buffers of its operands
+    (`bufferization.to_buffer`) and a new result buffer, which
+    `--attn-gpu-expand-kernel-calls` replaces after bufferisation by
+    kernels chosen at run time by the query rows `seq`:
+
+    - `seq <= decode-max-rows`: flash-decoding. A block of 128 threads per
+      (chunk of 256 keys, the query heads of up to 8 that share a key/value
+      head, query row) computes the chunk's scores (warp-per-key dot
+      products reduced by `gpu.shuffle xor`, each key read once for the
+      heads), their max and exp2 sum, and its unnormalised output rows into
+      two allocated buffers; a second kernel per (head, row) rescales and
+      combines the chunks.
+    - otherwise: FlashAttention-2. A block of 4 warps per (64 query rows,
+      head); per block of 64 keys (32 when a head is wider than 128), K
+      and V^T are staged in workgroup memory as packed `mma-type` pairs,
+      Q.K^T and P.V run on `nvvm.mma.sync` m16n8k16 with f32 accumulators,
+      and the online softmax (running max and sum, exp2) stays in
+      registers. Causal blocks stop at the block's last position and a
+      sliding window starts at its first visible key.
+
+    Grouped-query heads read key/value head `head / (heads / kv_heads)`.
+    A fused rotation (`rope(...)`, from `--attn-fuse-rope`) is applied to
+    each query as the kernels load it, from cos/sin tables built once per
+    op and passed to the call. Ops the kernels do not take are left to the
+    generic lowering: dynamic head counts or sizes, a head_dim not a
+    multiple of 16, a value head not a multiple of 8, heads wider than 256.
+  }];
+  let options = [
+    Option<"mmaType", "mma-type", "std::string", /*default=*/"\"bf16\"",
+           "What the tensor cores multiply: bf16 or f16 (f32 accumulation "
+           "either way)">,
+    Option<"decodeMaxRows", "decode-max-rows", "int64_t", /*default=*/"4",
+           "Most query rows that take flash-decoding (0: always the "
+           "tensor-core kernel)">
+  ];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ExpandKernelCallsPass
+    : Pass<"attn-gpu-expand-kernel-calls", "::mlir::ModuleOp"> {
+  let summary = "Build the kernels of the calls that whole-op GPU passes left";
+  let description = [{
+    Passes that match a whole attn op before bufferisation
+    (`--attn-gpu-flash-attention`, `--attn-gpu-rmsnorm`) replace it by a
+    `func.call` of a private declaration marked `attn.gpu_kernel = {kind =
+    ..., <parameters>}` on buffers, because the deallocation pipeline
+    cannot look into kernel bodies. After bufferisation this pass replaces
+    each such call by the kernels of its kind, built on the call's operands
+    (the inputs, then the output buffer), and erases the declarations. A
+    kind without a builder, or a use of a declaration that is not a call,
+    is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def SinkConstantsIntoKernelsPass
     : Pass<"attn-gpu-sink-constants", "::mlir::ModuleOp"> {
   let summary = "Move constant globals and index computations into the "
@@ -152,6 +222,44 @@ def RecordCUDATargetPass
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
            "Target architecture">
+  ];
+}
+
+def GPURMSNormPass : Pass<"attn-gpu-rmsnorm", "::mlir::ModuleOp"> {
+  let summary = "Run each attn.rms_norm as one kernel of a block per row";
+  let description = [{
+    Lowered to linalg, `attn.rms_norm` becomes three kernels (a zero fill,
+    the sums of squares, the normalised elements), and the sum of a row
+    runs sequentially in one thread: for decode, one thread reads the whole
+    hidden state while the GPU waits. This pass,
+    run on tensors before `--attn-convert-to-linalg`, replaces each
+    `attn.rms_norm` on f32, f16 or bf16 by a call of an `rms_norm` kernel
+    declaration (`attn.gpu_kernel = {epsilon = ..., kind = "rms_norm"}`)
+    on the buffers of the input and weight (`bufferization.to_buffer`) and
+    a new result buffer; `--attn-gpu-expand-kernel-calls` builds the
+    kernel in its place after bufferisation, one `gpu.launch`:
+
+    - one block per row (the leading dimensions together), normalising over
+      the last dimension, with 256 threads, or the fewest whole warps that
+      cover a shorter static row;
+    - each thread sums the squares of the elements `thread, thread +
+      threads, ...` of its row in f32; the warp adds its lanes' sums by a
+      `gpu.shuffle xor` butterfly, lane 0 writes them to a workgroup buffer
+      of one f32 per warp, and after a `gpu.barrier` every thread adds the
+      warps' sums in order;
+    - `rsqrt(sum / hidden + epsilon)` once per row, then each thread writes
+      `weight * (x * inv)` for its elements, `x * inv` narrowed to the
+      input type before the weight multiplies it, as in
+      `--attn-convert-to-linalg` (transformers' LlamaRMSNorm).
+
+    Other element types (f64) are left to `--attn-convert-to-linalg`. The
+    pass runs on a module, as it adds the kernel declarations to it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 
