@@ -7,14 +7,17 @@
 #   3. end-to-end numerics: a small Llama compiled for the CPU and for CUDA,
 #      the same random bf16 weights, the prompt's logits compared (bf16
 #      tolerance: max |cuda - cpu| <= 2e-2 * max |cpu|);
-#   4. the table: attention TFLOP/s (1k-16k tokens, head_dim 128, causal),
-#      decode GB/s, prefill and decode tokens/s of a ~1B config.
+#   4. performance: prefill and decode tokens/s (and GB/s) of a ~1B config,
+#      then attention TFLOP/s (1k-16k tokens, 32 query and 8 KV heads,
+#      head_dim 128, causal; attn-bench checks sampled rows against a
+#      double-precision reference before it times anything);
+#   5. a summary table, then "gpu-check: all steps passed".
 #
 # Every number printed comes from a tool that measured it. A piece that is
 # missing (no GPU, a library the runtime cannot open or run on it, logits
-# that differ, no GPU attention benchmark) stops the script with
-# "gpu-check: FAILED: ..." and a non-zero exit; it never prints a number in
-# its place.
+# or attention outputs that differ from the reference) stops the script
+# with "gpu-check: FAILED: ..." and a non-zero exit; it never prints a
+# number in its place.
 #
 # Usage: scripts/gpu-check.sh [--arch sm_90] [--build-dir DIR] [--no-build]
 set -euo pipefail
@@ -67,6 +70,8 @@ step "CUDA tests without the GPU (stand-in driver)"
 "$BUILD/test/Unit/GPU/AttnCUDASessionTests" || fail "AttnCUDASessionTests"
 "$BUILD/test/Unit/GPU/AttnCUDACompilerTests" || fail "AttnCUDACompilerTests"
 /usr/lib/llvm-22/bin/lit -q "$BUILD/test/GPU" || fail "lit test/GPU"
+/usr/lib/llvm-22/bin/lit -q "$BUILD/test/Bench" --filter 'attn-bench-attention-cuda' \
+  || fail "lit test/Bench/attn-bench-attention-cuda-*.test"
 
 step "compile for CUDA ($ARCH)"
 "$BIN/attnc" --help 2>&1 | grep -q -- "--target" \
@@ -83,15 +88,7 @@ step "numerics: CPU and CUDA logits on the same random bf16 weights"
 # The manifest must say CUDA, or the runtime would run it as a CPU library.
 grep -aq '"target":{"kind":"cuda","arch":"'"$ARCH"'"}' "$WORK/cuda.so" \
   || fail "the CUDA library's manifest has no target {kind: cuda, arch: $ARCH}"
-# Every id below the config's vocab_size (256); --dump-logits writes the
-# logits of every prompt position (one prefill with all rows).
-TOKENS="1,17,42,99,3,250,7,8,100,12,5,64"
-"$BIN/attn-run" "$WORK/cpu.so" --weights "$WORK/weights" --tokens "$TOKENS" -n 1 \
-  --dump-logits "$WORK/cpu.npy" >/dev/null || fail "attn-run on the CPU library"
-"$BIN/attn-run" "$WORK/cuda.so" --weights "$WORK/weights" --tokens "$TOKENS" -n 1 \
-  --dump-logits "$WORK/cuda.npy" >"$WORK/cuda.out" 2>&1 \
-  || { cat "$WORK/cuda.out" >&2; fail "attn-run on the CUDA library (message above)"; }
-python3 - "$WORK/cpu.npy" "$WORK/cuda.npy" <<'PY' || fail "CUDA logits differ from the CPU's beyond bf16 tolerance"
+cat >"$WORK/compare.py" <<'PY'
 import struct, sys
 def load(path):
     data = open(path, "rb").read()
@@ -109,10 +106,41 @@ assert all(x == x for x in cuda), "the CUDA logits hold NaN"
 assert any(x != 0 for x in cuda), "the CUDA logits are all zero"
 scale = max(abs(x) for x in cpu)
 err = max(abs(a - b) for a, b in zip(cpu, cuda))
-print("logits: %d values, max |cpu| %.4g, max |cuda - cpu| %.4g (%.2e relative)"
-      % (len(cpu), scale, err, err / scale))
+print("%s: %d logits, max |cpu| %.4g, max |cuda - cpu| %.4g (%.2e relative)"
+      % (sys.argv[3], len(cpu), scale, err, err / scale))
 sys.exit(0 if err <= 2e-2 * scale else 1)
 PY
+# Every id below the config's vocab_size (256); --dump-logits writes the
+# logits of every prompt position (one prefill with all rows). The short
+# prompt takes the tensor-core attention (more than 4 rows); the long one
+# (500 of the config's 512 positions) spans several key blocks and, with
+# decode-max-rows=1024, runs every row through flash-decoding over two
+# chunks of keys, which is how decode steps reach a long cache.
+SHORT="1,17,42,99,3,250,7,8,100,12,5,64"
+LONG="$(python3 -c 'print(",".join(str((i * 37 + 11) % 256) for i in range(500)))')"
+: >"$WORK/numerics.out"
+check_logits() { # name tokens [pipeline options]
+  local name="$1" tokens="$2" options="${3:-}"
+  if [[ -n "$options" ]]; then
+    "$BIN/attnc" "$CONFIG" --target=cuda --cuda-arch="$ARCH" --pipeline-options="$options" \
+      -o "$WORK/$name.so" || fail "attnc --target=cuda --pipeline-options=\"$options\" $CONFIG"
+  else
+    cp "$WORK/cuda.so" "$WORK/$name.so"
+  fi
+  "$BIN/attn-run" "$WORK/cpu.so" --weights "$WORK/weights" --tokens "$tokens" -n 0 \
+    --dump-logits "$WORK/$name.cpu.npy" >/dev/null || fail "attn-run on the CPU library ($name)"
+  "$BIN/attn-run" "$WORK/$name.so" --weights "$WORK/weights" --tokens "$tokens" -n 0 \
+    --dump-logits "$WORK/$name.cuda.npy" >"$WORK/$name.out" 2>&1 \
+    || { cat "$WORK/$name.out" >&2; fail "attn-run on the CUDA library $name (message above)"; }
+  python3 "$WORK/compare.py" "$WORK/$name.cpu.npy" "$WORK/$name.cuda.npy" "$name" \
+    >>"$WORK/numerics.out" \
+    || { cat "$WORK/numerics.out"; fail "CUDA logits ($name) differ from the CPU's beyond bf16 tolerance"; }
+}
+check_logits default-12-tokens "$SHORT"
+check_logits tensor-cores-500-tokens "$LONG" "decode-max-rows=0"
+check_logits flash-decoding-500-tokens "$LONG" "decode-max-rows=1024"
+check_logits generic-attention-500-tokens "$LONG" "flash-attention=false"
+cat "$WORK/numerics.out"
 
 step "performance"
 CONFIG_1B="$ROOT/test/Frontend/Inputs/llama-3.2-1b.json"
@@ -124,8 +152,38 @@ out="$("$BIN/attn-bench" "$WORK/1b.so" --random-weights --dtype bf16 -p 512 -n 1
 echo "$out"
 echo "(prefill and decode tokens/s and GB/s as attn-bench reports them above,"
 echo " on $GPU_NAME; the date and machine go with them into docs/performance.md)"
-# attn-bench --attention compiles the lone attention through the CPU
-# pipeline only: attention TFLOP/s on the GPU at 1k-16k tokens needs a
-# --target=cuda mode of it and a tensor-core attention kernel, neither of
-# which exists yet (docs/backend-cuda.md).
-fail "attention TFLOP/s at 1k-16k tokens: no GPU attention benchmark yet (attn-bench --attention is CPU-only)"
+
+step "attention TFLOP/s (causal, 32 query / 8 KV heads, head_dim 128)"
+# About 2 TFLOP a call at 16k tokens: milliseconds for a tensor-core
+# kernel, so 10 timed calls per length cost little; the timeout turns a
+# kernel far slower than that into a failure instead of a stall.
+ATTENTION_SEQS="1024,2048,4096,8192,16384"
+set +e
+timeout 600 "$BIN/attn-bench" --attention --target=cuda --cuda-arch "$ARCH" \
+  --seq "$ATTENTION_SEQS" --heads 32 --kv-heads 8 --head-dim 128 -r 10 2>&1 \
+  | tee "$WORK/attention.out"
+status=${PIPESTATUS[0]}
+set -e
+[[ $status != 124 ]] || fail "attn-bench --attention --target=cuda ran past 600 s"
+[[ $status == 0 ]] || fail "attn-bench --attention --target=cuda exited with status $status (message above)"
+ATTENTION_ROWS="$(grep -E '^\| [0-9]+ \|' "$WORK/attention.out" || true)"
+[[ "$(wc -l <<<"$ATTENTION_ROWS")" == 5 ]] \
+  || fail "attn-bench --attention printed no row for some of $ATTENTION_SEQS"
+
+step "summary"
+echo "| step | result |"
+echo "| --- | --- |"
+echo "| GPU | $GPU_NAME, kernels for $ARCH |"
+echo "| CUDA unit and lit tests (stand-in driver) | passed |"
+# The logits line says "max |cpu|": its bars are escaped for the table.
+sed 's/|/\\|/g; s/^\([^:]*\): \(.*\)$/| numerics, layers-2.json \1 | \2 |/' "$WORK/numerics.out"
+grep -E '\| +(pp|tg)[0-9]+' <<<"$out" | awk -F'|' \
+  '{ gsub(/^ +| +$/, "", $(NF-2)); gsub(/^ +| +$/, "", $(NF-1));
+     printf "| llama-3.2-1b %s | %s tokens/s |\n", $(NF-2), $(NF-1) }'
+awk -F'|' '{ for (i = 2; i <= 5; ++i) gsub(/^ +| +$/, "", $i);
+             peak = $5 == "n/a" ? "no peak known" : $5 " of peak";
+             printf "| attention, %s tokens | %s ms, %s TFLOP/s (%s) |\n", $2, $3, $4, peak }' \
+  <<<"$ATTENTION_ROWS"
+grep '^limit:' "$WORK/attention.out" || true
+echo
+echo "gpu-check: all steps passed"

@@ -2,8 +2,9 @@
 //
 // Attention alone, compiled on the fly through the CPU pipeline twice: with
 // --attn-tile-attention (fused: blocks with an online softmax) and without
-// it (unfused: one score matrix per head). Prints the time and the peak
-// memory of one call per sequence length.
+// it (unfused: one score matrix per head), printing the time and the peak
+// memory of one call per sequence length; or, with --target=cuda, through
+// the CUDA pipeline, printing time and TFLOP/s (CUDAAttentionBench.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,9 +12,6 @@
 #define ATTN_TOOLS_ATTN_BENCH_ATTENTIONBENCH_H
 
 namespace attn::bench {
-
-/// The usage text of `attn-bench --attention`.
-extern const char kAttentionUsage[];
 
 /// Runs `attn-bench --attention ...` (argv[1] is "--attention"); the exit
 /// status.

@@ -39,11 +39,16 @@ createHostTargetMachine(ModuleOp module, const CUDATargetOptions &options) {
       triple, "", "", targetOptions, llvm::Reloc::PIC_, std::nullopt, level));
 }
 
-/// Only the ABI symbols stay exported; LLVM's own globals (the constructors
-/// that load the kernel modules) keep their linkage.
+/// Only the ABI symbols of a model library stay exported; LLVM's own globals
+/// (the constructors that load the kernel modules) keep their linkage.
+/// Modules without the ABI (attn-bench's lone attention) keep their symbols,
+/// as on the CPU.
 static void internalizeAllButABI(llvm::Module &module) {
   static constexpr llvm::StringLiteral kExports[] = {
       "attn_abi_version", "attn_manifest", "attn_prefill", "attn_logits"};
+  llvm::Function *version = module.getFunction(kExports[0]);
+  if (!version || version->isDeclaration())
+    return;
   auto internalize = [&](llvm::GlobalValue &value) {
     if (!value.isDeclaration() && !value.getName().starts_with("llvm.") &&
         !llvm::is_contained(kExports, value.getName()))
