@@ -11,9 +11,29 @@
 
 #include "Model.h"
 
+#include "CacheLimit.h"
+
+#include <cstdlib>
+
 namespace attn::rt {
 
 using cuda::DeviceBuffer;
+
+/// The library reads $ATTN_CUDA_CACHE_BYTES itself (CachingAllocator.cpp)
+/// and, having no way to say so, turns its cache off for a value it cannot
+/// parse; the open refuses such a value instead, the same way parsed.
+static Status checkCacheLimit(const std::string &path) {
+  const char *text = std::getenv(cuda::kCacheBytesVariable);
+  size_t bytes = 0;
+  if (!text || !*text || cuda::parseCacheBytes(text, bytes))
+    return Status::success();
+  return Status::error(ATTN_ERROR_INVALID_ARGUMENT,
+                       path + ": $" + cuda::kCacheBytesVariable + " is '" +
+                           text +
+                           "', expected a byte count: decimal digits with "
+                           "an optional K, M or G suffix (e.g. 512M; 0 "
+                           "turns the cache off)");
+}
 
 Status checkCUDAMachine(const attn_model &model, const std::string &path) {
   const std::string &arch = model.manifest.targetArch;
@@ -21,6 +41,7 @@ Status checkCUDAMachine(const attn_model &model, const std::string &path) {
     return Status::error(ATTN_ERROR_MANIFEST,
                          path + ": manifest: target arch '" + arch +
                              "' is not of the form sm_<major><minor>");
+  ATTN_RETURN_IF_ERROR(checkCacheLimit(path));
   std::string error;
   // The manifest does not say whether the kernels are PTX or a cubin; a
   // cubin for another major version fails at the first call instead, with

@@ -76,8 +76,8 @@ Status entryPointError(const attn_model &model, const char *entry, int32_t rc);
 
 // CUDA model libraries (CUDAModel.cpp, docs/abi.md "CUDA model libraries").
 
-/// At open: the driver loads, there is a GPU, and it is not older than the
-/// manifest's target.arch.
+/// At open: $ATTN_CUDA_CACHE_BYTES parses, the driver loads, there is a
+/// GPU, and it is not older than the manifest's target.arch.
 Status checkCUDAMachine(const attn_model &model, const std::string &path);
 /// Copies the tensor of `slot` that `pointer` addresses on the host (bound
 /// and converted) into device memory, once, and points `pointer` at the

@@ -29,6 +29,8 @@ constexpr CUresult kSuccess = 0;
 /// CUDA_ERROR_NOT_INITIALIZED: what a call reports when no driver loaded.
 constexpr CUresult kErrorNotInitialized = 3;
 constexpr CUresult kErrorInvalidValue = 1;
+/// CUDA_ERROR_OUT_OF_MEMORY.
+constexpr CUresult kErrorOutOfMemory = 2;
 constexpr int kAttributeComputeCapabilityMajor = 75;
 constexpr int kAttributeComputeCapabilityMinor = 76;
 

@@ -8,6 +8,10 @@
 // linked, with hidden symbols, into every model library attnc builds for
 // CUDA (docs/abi.md, "CUDA model libraries").
 //
+// Freed managed blocks go to a cache (CachingAllocator.h) and serve later
+// allocations of their size class, so that steady prefill and decode calls
+// neither call the driver nor fault pages in for their buffers.
+//
 // Errors cannot be returned through these signatures, so the first one a
 // thread meets is kept until `attn_cuda_take_error`, which the entry points
 // call last and whose value they return. Nothing here aborts or prints: a
@@ -16,11 +20,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDADriver.h"
+#include "CachingAllocator.h"
 
 #include <atomic>
 #include <cstdint>
-#include <stdlib.h>
-#include <string.h>
 
 using namespace attn::cuda;
 
@@ -47,11 +50,6 @@ const Driver *ready() {
   }
   return driver();
 }
-
-/// Host allocations carry a header that says where they came from, so that
-/// they are freed the same way whether or not the driver was there.
-constexpr size_t kHeader = 64;
-constexpr uint64_t kManaged = 0x6d616e61676564ull, kHeap = 0x68656170ull;
 
 } // namespace
 
@@ -151,37 +149,24 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
 }
 
 void *_mlir_memref_to_llvm_alloc(size_t bytes) {
-  const Driver *d = ready();
-  CUdeviceptr base = 0;
-  uint64_t kind = kManaged;
-  // Managed memory (CU_MEM_ATTACH_GLOBAL), so that host bookkeeping and
-  // kernels can both reach it; the heap when there is no driver, so that
-  // the host code still runs (its launches fail and the call reports it).
-  CUresult status =
-      d ? d->memAllocManaged(&base, bytes + kHeader, 1) : kErrorNotInitialized;
-  if (status != kSuccess) {
-    record(status);
-    base = reinterpret_cast<CUdeviceptr>(malloc(bytes + kHeader));
-    kind = kHeap;
-    if (!base)
-      return nullptr;
-  }
-  memcpy(reinterpret_cast<void *>(base), &kind, sizeof(kind));
-  return reinterpret_cast<char *>(base) + kHeader;
+  // Managed memory, so that host bookkeeping and kernels can both reach it;
+  // the heap when there is no driver, so that the host code still runs (its
+  // launches fail and the call reports it).
+  CUresult status = kSuccess;
+  void *buffer = allocateBuffer(ready(), bytes, status);
+  record(status);
+  return buffer;
 }
 
+/// A pointer this file did not hand out fails the call rather than the
+/// process.
 void _mlir_memref_to_llvm_free(void *pointer) {
-  if (!pointer)
-    return;
-  char *base = static_cast<char *>(pointer) - kHeader;
-  uint64_t kind;
-  memcpy(&kind, base, sizeof(kind));
-  if (kind == kHeap) {
-    free(base);
-    return;
-  }
-  if (const Driver *d = driver())
-    record(d->memFree(reinterpret_cast<CUdeviceptr>(base)));
+  if (pointer)
+    record(freeBuffer(pointer));
 }
+
+/// Frees the cached blocks to the driver now rather than when the library is
+/// unloaded; the first error, if any.
+int32_t attn_cuda_release_cached_memory(void) { return releaseCachedBlocks(); }
 
 } // extern "C"

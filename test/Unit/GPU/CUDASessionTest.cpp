@@ -3,7 +3,8 @@
 // Fixtures/CUDATinyModel.c (the runtime's stand-in model with a CUDA
 // target) driven through the C API on the stand-in driver
 // (Fixtures/FakeCUDA.c), whose device memory is host memory: the checks at
-// open (no driver, no GPU, an older GPU, an unknown target), weights
+// open (no driver, no GPU, an older GPU, an unknown target, a malformed
+// $ATTN_CUDA_CACHE_BYTES), weights
 // uploaded once with their bytes, caches allocated zeroed on the device and
 // zeroed again by a reset, tokens uploaded and logits downloaded once per
 // call, the logits equal to the fixture's reference, every device error
@@ -48,6 +49,8 @@ void useFakeDriver() {
   setenv("ATTN_FAKE_CUDA_CC", "90", 1);
   setenv("ATTN_FAKE_CUDA_DEVICES", "1", 1);
   setenv("ATTN_FAKE_CUDA_INIT_ERROR", "0", 1);
+  // A malformed value fails every open.
+  unsetenv("ATTN_CUDA_CACHE_BYTES");
 }
 
 /// Sets an environment variable of the stand-in driver for one scope.
@@ -532,6 +535,31 @@ TEST_F(CUDAOpen, OlderGPUThanTheLibrary) {
       },
       testing::ExitedWithCode(ATTN_ERROR_LIBRARY),
       "GPU 0 \\(Fake GPU\\) has compute capability 7.5, older than 8.0");
+}
+
+TEST_F(CUDAOpen, MalformedCacheLimit) {
+  EXPECT_EXIT(
+      {
+        useFakeDriver();
+        setenv("ATTN_CUDA_CACHE_BYTES", "1 GiB", 1);
+        openAndExit(cudaFixture("cuda_tiny_model"));
+      },
+      testing::ExitedWithCode(ATTN_ERROR_INVALID_ARGUMENT),
+      "ATTN_ERROR_INVALID_ARGUMENT: .*cuda_tiny_model.so: "
+      "\\$ATTN_CUDA_CACHE_BYTES is '1 GiB', expected a byte count: decimal "
+      "digits with an optional K, M or G suffix");
+}
+
+TEST_F(CUDAOpen, WellFormedCacheLimits) {
+  for (const char *limit : {"512M", "0", "4096", ""})
+    EXPECT_EXIT(
+        {
+          useFakeDriver();
+          setenv("ATTN_CUDA_CACHE_BYTES", limit, 1);
+          openAndExit(cudaFixture("cuda_tiny_model"));
+        },
+        testing::ExitedWithCode(ATTN_OK), "ATTN_OK")
+        << "'" << limit << "'";
 }
 
 TEST_F(CUDAOpen, NewerGPU) {

@@ -15,6 +15,9 @@
  *   ATTN_FAKE_CUDA_MAX_ALLOCATION  the largest allocation that succeeds, in
  *                                bytes (default: any); larger ones fail with
  *                                CUDA_ERROR_OUT_OF_MEMORY
+ *   ATTN_FAKE_CUDA_MAX_LIVE_BYTES  the most bytes live allocations may hold
+ *                                together (default: any); an allocation
+ *                                beyond fails with CUDA_ERROR_OUT_OF_MEMORY
  * "Device" memory is host memory, so tests can read what was uploaded, but
  * it is only reachable the way the driver allows: every allocation is
  * recorded, and a copy, memset or free of an address that is not inside a
@@ -68,6 +71,8 @@ struct Allocation {
 };
 static struct Allocation *allocations;
 static int numAllocations, allocationCapacity;
+/* What the live allocations hold together. */
+static long long liveBytes;
 static pthread_mutex_t allocationLock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The number of allocations made so far (cuMemAlloc and
@@ -248,10 +253,18 @@ static CUresult allocate(CUdeviceptr *pointer, size_t bytes, int managed) {
   if (getenv("ATTN_FAKE_CUDA_MAX_ALLOCATION") &&
       bytes > (size_t)envInt("ATTN_FAKE_CUDA_MAX_ALLOCATION", 0))
     return kOutOfMemory;
-  void *memory = malloc(bytes);
-  if (!memory)
+  /* The driver aligns every allocation to at least 256 bytes. */
+  void *memory = NULL;
+  if (posix_memalign(&memory, 256, bytes) != 0)
     return kOutOfMemory;
   pthread_mutex_lock(&allocationLock);
+  if (getenv("ATTN_FAKE_CUDA_MAX_LIVE_BYTES") &&
+      liveBytes + (long long)bytes >
+          atoll(getenv("ATTN_FAKE_CUDA_MAX_LIVE_BYTES"))) {
+    pthread_mutex_unlock(&allocationLock);
+    free(memory);
+    return kOutOfMemory;
+  }
   if (numAllocations == allocationCapacity) {
     int grown = allocationCapacity ? 2 * allocationCapacity : 64;
     struct Allocation *more =
@@ -266,6 +279,7 @@ static CUresult allocate(CUdeviceptr *pointer, size_t bytes, int managed) {
   }
   struct Allocation entry = {(CUdeviceptr)(uintptr_t)memory, bytes, managed, 1};
   allocations[numAllocations++] = entry;
+  liveBytes += (long long)bytes;
   pthread_mutex_unlock(&allocationLock);
   *pointer = entry.pointer;
   return 0;
@@ -285,6 +299,7 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
   for (i = numAllocations - 1; i >= 0 && !found; --i)
     if (allocations[i].live && allocations[i].pointer == pointer) {
       allocations[i].live = 0;
+      liveBytes -= (long long)allocations[i].bytes;
       found = 1;
     }
   pthread_mutex_unlock(&allocationLock);
