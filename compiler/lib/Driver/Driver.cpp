@@ -127,9 +127,11 @@ static LogicalResult applyCommandLine(PassManager &pm,
   return success();
 }
 
-/// Runs the CPU pipeline up to `stopAfter`.
+/// Runs the CPU pipeline up to `stopAfter`. Options left unset are filled
+/// from the target CPU and from `config`.
 static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
-                                    const CompileOptions &options) {
+                                    const CompileOptions &options,
+                                    const ModelConfig &config) {
   PassManager pm(module->getName());
   if (failed(applyCommandLine(pm, options)))
     return failure();
@@ -141,6 +143,10 @@ static LogicalResult runCPUPipeline(ModuleOp module, CPUPhase stopAfter,
       return failure();
     pipelineOptions.vectorSize = *lanes;
   }
+  // Weights stored in bf16 lose nothing in a bf16 panel, and decode reads
+  // half the bytes.
+  if (!pipelineOptions.bf16Weights)
+    pipelineOptions.bf16Weights = config.checkpointType == "bfloat16";
   populateCPUPipeline(pm, pipelineOptions);
   return pm.run(module);
 }
@@ -253,7 +259,7 @@ LogicalResult mlir::attn::compile(const CompileOptions &options,
     timer.start(
         ("CPU pipeline to the " + stringifyCPUPhase(stopAfter) + " phase")
             .str());
-    if (failed(runCPUPipeline(*module, stopAfter, options)))
+    if (failed(runCPUPipeline(*module, stopAfter, options, parsed->config)))
       return failure();
     timer.stop();
     if (options.emit == EmitKind::Mlir) {

@@ -61,6 +61,7 @@ private:
                       bool allowTheta);
   void readBiases();
   void readSlidingWindow();
+  void readCheckpointType();
   void checkLayerTypes();
   void checkUnsupportedKeys();
   void collectUnknownKeys();
@@ -382,6 +383,23 @@ void ConfigRules::readBiases() {
   config.qkvBias = config.modelType == ModelType::Qwen2;
 }
 
+void ConfigRules::readCheckpointType() {
+  // transformers 4.56 renamed torch_dtype to dtype; either may be there.
+  for (llvm::StringRef key : {"dtype", "torch_dtype"}) {
+    use(key);
+    std::optional<std::string> type =
+        reader.getString(root, key, key.str(), NullIs::Absent);
+    if (!type || config.checkpointType)
+      continue;
+    if (*type == "float32" || *type == "float16" || *type == "bfloat16")
+      config.checkpointType = *type;
+    else
+      warnings.push_back(fileName + ": " + key.str() + ": " +
+                         describeJson(*type) +
+                         " is not float32, float16 or bfloat16; ignored");
+  }
+}
+
 void ConfigRules::readSlidingWindow() {
   use("sliding_window");
   use("use_sliding_window");
@@ -520,7 +538,6 @@ static const llvm::StringLiteral kInferenceNeutralKeys[] = {
     "bos_token_id",
     "chunk_size_feed_forward",
     "decoder_start_token_id",
-    "dtype",
     "eos_token_id",
     "finetuning_task",
     "hidden_dropout",
@@ -539,7 +556,6 @@ static const llvm::StringLiteral kInferenceNeutralKeys[] = {
     "task_specific_params",
     "tie_encoder_decoder",
     "tokenizer_class",
-    "torch_dtype",
     "torchscript",
     "transformers_version",
     "use_cache",
@@ -569,6 +585,7 @@ llvm::Expected<ParsedConfig> ConfigRules::run() {
   readRope();
   readBiases();
   readSlidingWindow();
+  readCheckpointType();
   checkLayerTypes();
   checkUnsupportedKeys();
   if (reader.failed())

@@ -86,7 +86,7 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
   if (options.vectorizeMatmuls) {
     PackWeightsPassOptions packOptions;
     packOptions.panelWidth = lanes * (lanes >= 16 ? 4 : 2);
-    packOptions.bf16 = options.bf16Weights;
+    packOptions.bf16 = options.bf16Weights.value_or(false);
     pm.addPass(createPackWeightsPass(packOptions));
   }
   pm.addPass(createConvertAttnToLinalgPass());
@@ -204,7 +204,8 @@ LogicalResult mlir::attn::parseCPUPipelineOptions(
   options.stopAfter = static_cast<CPUPhase>(*phase);
   options.fuseProjections = clOptions.fuseProjections;
   options.vectorizeMatmuls = clOptions.vectorizeMatmuls;
-  options.bf16Weights = clOptions.bf16Weights;
+  if (clOptions.bf16Weights.hasValue())
+    options.bf16Weights = clOptions.bf16Weights;
   options.parallel = clOptions.parallel;
   options.tileAttention = clOptions.tileAttention;
   options.vectorizeAttention = clOptions.vectorizeAttention;

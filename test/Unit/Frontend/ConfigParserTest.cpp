@@ -139,6 +139,35 @@ TEST(ConfigParserTest, OldTypeKeyNamesTheScaling) {
   EXPECT_EQ(c.ropeScaling.factor, 2.0);
 }
 
+TEST(ConfigParserTest, CheckpointTypeFromTorchDtypeOrDtype) {
+  REQUIRE_SHARED();
+  EXPECT_EQ(parseShared("qwen2-0.5b.json").checkpointType, "bfloat16");
+  EXPECT_EQ(parseOk(R"({"model_type": "llama", "torch_dtype": "float16"})")
+                .checkpointType,
+            "float16");
+  EXPECT_EQ(
+      parseOk(R"({"model_type": "llama", "dtype": "float32"})").checkpointType,
+      "float32");
+  // Both keys, as some converted configs have: the newer one wins.
+  EXPECT_EQ(parseOk(R"({"model_type": "llama", "dtype": "bfloat16",
+      "torch_dtype": "float32"})")
+                .checkpointType,
+            "bfloat16");
+  EXPECT_FALSE(parseOk(R"({"model_type": "llama"})").checkpointType);
+  EXPECT_FALSE(parseOk(R"({"model_type": "llama", "torch_dtype": null})")
+                   .checkpointType);
+}
+
+TEST(ConfigParserTest, UnknownCheckpointTypeWarns) {
+  llvm::Expected<ParsedConfig> parsed = parseModelConfig(
+      R"({"model_type": "llama", "torch_dtype": "int4"})", "c.json");
+  ASSERT_TRUE(static_cast<bool>(parsed));
+  EXPECT_FALSE(parsed->config.checkpointType);
+  ASSERT_EQ(parsed->warnings.size(), 1u);
+  EXPECT_EQ(parsed->warnings[0], "c.json: torch_dtype: \"int4\" is not "
+                                 "float32, float16 or bfloat16; ignored");
+}
+
 TEST(ConfigParserTest, UnknownKeysWarn) {
   llvm::Expected<ParsedConfig> parsed = parseModelConfig(
       R"({"model_type": "llama", "foo": 1, "use_cache": true})", "c.json");

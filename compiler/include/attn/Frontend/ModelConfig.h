@@ -67,6 +67,11 @@ struct ModelConfig {
   bool mlpBias = false;
   /// The attention window of every layer, when the model uses one.
   std::optional<int64_t> slidingWindow;
+  /// The element type the checkpoint's weights are stored in
+  /// (`torch_dtype`, or `dtype`): "float32", "float16" or "bfloat16", when
+  /// the config says. It changes nothing the model computes; the CPU
+  /// pipeline keeps bf16 checkpoints' matmul weights in bf16.
+  std::optional<std::string> checkpointType;
 };
 
 /// The largest sizes attnc accepts. They are far above any released model of

@@ -50,7 +50,9 @@ struct CPUPipelineOptions {
   /// Keep the panel-packed weights in bf16 and widen them in the kernel
   /// (--attn-pack-weights bf16): half the weight traffic, f32 arithmetic;
   /// the weights are rounded to bf16 at load unless they are bf16 already.
-  bool bf16Weights = false;
+  /// Unset means off; attnc sets it for checkpoints the config says are
+  /// bf16, where keeping them bf16 loses nothing.
+  std::optional<bool> bf16Weights;
   /// Fold residual adds and biases into the matmuls, fuse element-wise
   /// chains and sweep RMSNorm once per block of rows
   /// (--attn-fuse-epilogues).
