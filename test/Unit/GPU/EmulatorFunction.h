@@ -1,0 +1,54 @@
+//===- EmulatorFunction.h - A CUDA-compiled function on the CPU -*- C++ -*-===//
+//
+// A few lines of MLIR through the CUDA backend twice: once to a real CUDA
+// library (host code, launches, embedded PTX), linked with the emulator's
+// launch functions (EmulatorStubs.c) instead of the driver's; once to the
+// NVVM phase, whose kernels EmulatorKernels.h compiles for the host. Loading
+// the library then loads the emulated kernels, and calling its entry point
+// runs the host code attnc emits with the kernels the GPU would get.
+//
+// (attn-bench's CompiledFunction does the same with the real launch
+// functions; the two could share a library.)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_TEST_UNIT_GPU_EMULATORFUNCTION_H
+#define ATTN_TEST_UNIT_GPU_EMULATORFUNCTION_H
+
+#include "EmulatorKernels.h"
+
+#include <memory>
+#include <string>
+
+namespace attn_emu {
+
+class EmulatedFunction {
+public:
+  EmulatedFunction() = default;
+  EmulatedFunction(const EmulatedFunction &) = delete;
+  EmulatedFunction &operator=(const EmulatedFunction &) = delete;
+  ~EmulatedFunction();
+
+  /// Compiles `source` (one `func.func @name` with `llvm.emit_c_interface`)
+  /// with the CUDA pipeline options `pipelineOptions` (as `attnc
+  /// --pipeline-options` takes them) and loads `_mlir_ciface_<name>`. False
+  /// with `error` set on any failure.
+  bool compile(const std::string &source, const std::string &name,
+               const std::string &pipelineOptions, std::string &error);
+
+  /// The loaded entry point, cast to the caller's signature.
+  template <typename Fn> Fn get() const { return reinterpret_cast<Fn>(entry); }
+
+  /// The kernels the library launches.
+  const KernelModule &kernels() const { return emulated->kernels(); }
+
+private:
+  std::unique_ptr<EmulatedKernels> emulated;
+  void *handle = nullptr;
+  void *entry = nullptr;
+  std::string path;
+};
+
+} // namespace attn_emu
+
+#endif // ATTN_TEST_UNIT_GPU_EMULATORFUNCTION_H
