@@ -16,6 +16,7 @@
 #include "AttentionSource.h"
 #include "CUDAAttentionBench.h"
 #include "CompiledFunction.h"
+#include "Statistics.h"
 
 #include <algorithm>
 #include <chrono>
@@ -127,12 +128,9 @@ Measurement measure(AttentionFn fn, const AttentionOptions &options,
   std::optional<int64_t> peak = statusKiB("VmHWM");
   if (reset && before && peak)
     m.peakMiB = double(*peak - *before) / 1024;
-  for (double t : times)
-    m.meanMs += t / times.size();
-  for (double t : times)
-    m.stddevMs += (t - m.meanMs) * (t - m.meanMs);
-  m.stddevMs =
-      times.size() > 1 ? std::sqrt(m.stddevMs / (times.size() - 1)) : 0.0;
+  MeanAndDeviation summary = summarize(times);
+  m.meanMs = summary.mean;
+  m.stddevMs = summary.stddev;
   return m;
 }
 

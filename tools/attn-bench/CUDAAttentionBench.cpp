@@ -19,6 +19,7 @@
 #include "AttentionSource.h"
 #include "CompiledFunction.h"
 #include "GPUPeak.h"
+#include "Statistics.h"
 
 #include "CUDADevice.h"
 #include "CUDADriver.h"
@@ -156,13 +157,7 @@ int measure(CUDAAttentionFn fn, const AttentionOptions &options, int64_t seq,
       return fail(error);
     times.push_back(now() - start);
   }
-  double mean = 0, variance = 0;
-  for (double t : times)
-    mean += t / times.size();
-  for (double t : times)
-    variance += (t - mean) * (t - mean);
-  double stddev =
-      times.size() > 1 ? std::sqrt(variance / (times.size() - 1)) : 0.0;
+  auto [mean, stddev] = summarize(times);
   double flop = 4.0 * seq * seq * options.heads * options.headDim / 2;
   double tflops = flop / mean / 1e12;
   std::printf("| %lld | %.3f ± %.3f | %.2f | ", (long long)seq, mean * 1e3,

@@ -12,6 +12,7 @@
 #include "MatmulBench.h"
 #include "CompiledFunction.h"
 #include "ModeArguments.h"
+#include "Statistics.h"
 
 #include "attn/Limits/CpuInfo.h"
 #include "attn/Limits/PeakFlops.h"
@@ -308,13 +309,7 @@ int runMatmulBench(int argc, char **argv) {
     }
     double cpuPerCall =
         (processCpuSeconds() - cpuStart) / double(options.repetitions);
-    double mean = 0, variance = 0;
-    for (double t : times)
-      mean += t / times.size();
-    for (double t : times)
-      variance += (t - mean) * (t - mean);
-    double stddev =
-        times.size() > 1 ? std::sqrt(variance / (times.size() - 1)) : 0.0;
+    auto [mean, stddev] = summarize(times);
     double gflops = 2.0 * options.m * shape.n * shape.k / mean / 1e9;
     std::printf("| %lldx%lld | %.3f ± %.3f | %.3f | %.1f | %.1f | %.1f%% |\n",
                 (long long)shape.n, (long long)shape.k, mean * 1e3,

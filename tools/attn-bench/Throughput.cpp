@@ -1,6 +1,7 @@
 //===- Throughput.cpp - The pp and tg tests of llama-bench ----------------===//
 
 #include "Throughput.h"
+#include "Statistics.h"
 
 #include "attn/Runtime/Random.h"
 
@@ -71,15 +72,9 @@ attn_status runTest(attn_session *session, int64_t vocab, TestKind kind,
   if (status != ATTN_OK)
     return status;
 
-  for (double rate : result.rates)
-    result.mean += rate;
-  result.mean /= double(result.rates.size());
-  if (result.rates.size() > 1) {
-    double squares = 0;
-    for (double rate : result.rates)
-      squares += (rate - result.mean) * (rate - result.mean);
-    result.stddev = std::sqrt(squares / double(result.rates.size() - 1));
-  }
+  MeanAndDeviation summary = summarize(result.rates);
+  result.mean = summary.mean;
+  result.stddev = summary.stddev;
   return ATTN_OK;
 }
 

@@ -94,6 +94,18 @@ private:
   /// through `scratch` ([values][warps]).
   SmallVector<Value> blockReduce(ArrayRef<Value> values, Value scratch,
                                  function_ref<Value(Value, Value)> combine);
+  /// `sums[g] + rows[g, column] * x` for each head g of the block: one
+  /// element of a key or value, loaded once, against every head's row.
+  SmallVector<Value> multiplyAdd(ValueRange sums, Value rows, Value column,
+                                 Value x) {
+    SmallVector<Value> next;
+    for (auto [g, sum] : llvm::enumerate(sums)) {
+      Value row = memref::LoadOp::create(
+          b, loc, rows, ValueRange{index(static_cast<int64_t>(g)), column});
+      next.push_back(fadd(sum, fmul(row, x)));
+    }
+    return next;
+  }
   /// Runs `body` in lane 0 of each warp (or thread 0 of the block).
   void onlyIn(Value isFirst, function_ref<void()> body) {
     auto guard = scf::IfOp::create(b, loc, isFirst, /*withElseRegion=*/false);
@@ -209,13 +221,7 @@ void SplitKVDecodeBuilder::buildPartials(Value partialStats,
                   [&](Value d, ValueRange sums) -> SmallVector<Value> {
                     Value k = toF32(memref::LoadOp::create(
                         b, loc, bufs.key, ValueRange{safeKey, kvHead, d}));
-                    SmallVector<Value> next;
-                    for (int64_t g = 0; g < heads; ++g) {
-                      Value q = memref::LoadOp::create(b, loc, queryRows,
-                                                       ValueRange{index(g), d});
-                      next.push_back(fadd(sums[g], fmul(q, k)));
-                    }
-                    return next;
+                    return multiplyAdd(sums, queryRows, d, k);
                   }));
          Value visible = both(both(lessEqual(begin, key), lessThan(key, end)),
                               lessThan(key, kvSeq));
@@ -275,13 +281,7 @@ void SplitKVDecodeBuilder::buildPartials(Value partialStats,
                     Value v = toF32(memref::LoadOp::create(
                         b, loc, bufs.value,
                         ValueRange{add(chunkBegin, j), kvHead, e}));
-                    SmallVector<Value> next;
-                    for (int64_t g = 0; g < heads; ++g) {
-                      Value p = memref::LoadOp::create(b, loc, scores,
-                                                       ValueRange{index(g), j});
-                      next.push_back(fadd(acc[g], fmul(p, v)));
-                    }
-                    return next;
+                    return multiplyAdd(acc, scores, j, v);
                   });
          for (int64_t g = 0; g < heads; ++g)
            memref::StoreOp::create(b, loc, sums[g], partialOutput,
