@@ -15,8 +15,9 @@
 #include "AttentionReference.h"
 #include "AttentionSource.h"
 #include "CUDAAttentionBench.h"
-#include "CompiledFunction.h"
 #include "Statistics.h"
+
+#include "attn/Driver/CompiledFunction.h"
 
 #include <algorithm>
 #include <chrono>
@@ -183,7 +184,7 @@ int runAttentionBench(int argc, char **argv) {
     if (!variant.wanted)
       continue;
     const char *name = variant.name;
-    CompiledFunction library;
+    mlir::attn::CompiledFunction library;
     mlir::attn::CPUPipelineOptions pipeline;
     pipeline.tileAttention = variant.fused;
     pipeline.vectorizeAttention = variant.vectorized;

@@ -17,12 +17,13 @@
 #include "AttentionInputs.h"
 #include "AttentionReference.h"
 #include "AttentionSource.h"
-#include "CompiledFunction.h"
 #include "GPUPeak.h"
 #include "Statistics.h"
 
 #include "CUDADevice.h"
 #include "CUDADriver.h"
+
+#include "attn/Driver/CompiledFunction.h"
 
 #include <chrono>
 #include <cmath>
@@ -185,7 +186,7 @@ int runCUDAAttentionBench(const AttentionOptions &options) {
               cubin ? "a cubin" : "PTX");
   std::fflush(stdout);
 
-  CompiledFunction library;
+  mlir::attn::CompiledFunction library;
   std::string error;
   if (!library.compileForCUDA(cudaAttentionSource(options), "attention", target,
                               error))

@@ -10,9 +10,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "MatmulBench.h"
-#include "CompiledFunction.h"
 #include "ModeArguments.h"
 #include "Statistics.h"
+
+#include "attn/Driver/CompiledFunction.h"
 
 #include "attn/Limits/CpuInfo.h"
 #include "attn/Limits/PeakFlops.h"
@@ -258,7 +259,7 @@ int runMatmulBench(int argc, char **argv) {
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> dist(-1, 1);
   for (Shape shape : options.shapes) {
-    CompiledFunction function;
+    mlir::attn::CompiledFunction function;
     if (!function.compile(matmulSource(shape), "matmul",
                           mlir::attn::CPUPipelineOptions(), error)) {
       std::fprintf(stderr,

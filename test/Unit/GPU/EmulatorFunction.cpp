@@ -1,46 +1,30 @@
 //===- EmulatorFunction.cpp - A CUDA-compiled function on the CPU ---------===//
 
 #include "EmulatorFunction.h"
-#include "CompileHelpers.h"
 
 #include "attn/GPU/CUDAPipeline.h"
 #include "attn/GPU/CUDATarget.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/SourceMgr.h"
-
-#include <dlfcn.h>
-
 namespace attn_emu {
-
-EmulatedFunction::~EmulatedFunction() {
-  if (handle)
-    dlclose(handle);
-  if (!path.empty())
-    llvm::sys::fs::remove(path);
-}
 
 bool EmulatedFunction::compile(const std::string &source,
                                const std::string &name,
                                const std::string &pipelineOptions,
                                std::string &error) {
-  {
-    std::unique_ptr<mlir::MLIRContext> context = attn_test::makeContext();
-    context->printOpOnDiagnostic(false);
-    llvm::raw_string_ostream errors(error);
-    llvm::SourceMgr sourceMgr;
-    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, context.get(), errors);
-    mlir::OwningOpRef<mlir::ModuleOp> forKernels =
-        mlir::parseSourceString<mlir::ModuleOp>(source, context.get());
-    mlir::OwningOpRef<mlir::ModuleOp> forLibrary =
-        mlir::parseSourceString<mlir::ModuleOp>(source, context.get());
-    if (!forKernels || !forLibrary)
-      return false;
-
-    // The same options as the library's pipeline below, so that the kernels
-    // and their names are the ones its launches ask for.
+  mlir::attn::CUDATargetOptions target;
+  target.arch = "sm_90";
+  target.format = mlir::attn::CUDAKernelFormat::PTX;
+  target.wrappersArchive = ATTN_EMULATOR_STUBS_ARCHIVE;
+  target.pipelineOptions = pipelineOptions;
+  auto link = [&](mlir::ModuleOp module, llvm::StringRef path) {
+    mlir::DialectRegistry registry;
+    mlir::attn::registerCUDATranslations(registry);
+    module.getContext()->appendDialectRegistry(registry);
+    // The kernels: the same pipeline stopped after the nvvm phase, so that
+    // they and their names are the ones the library's launches ask for.
     mlir::attn::CUDAPipelineOptions pipeline;
     if (mlir::failed(mlir::attn::parseCUDAPipelineOptions(
             pipelineOptions, pipeline, [&](const llvm::Twine &message) {
@@ -49,46 +33,21 @@ bool EmulatedFunction::compile(const std::string &source,
             })))
       return false;
     pipeline.stopAfter = mlir::attn::CUDAPhase::NVVM;
-    pipeline.arch = "sm_90";
-    mlir::PassManager pm(context.get());
+    pipeline.arch = target.arch;
+    mlir::OwningOpRef<mlir::ModuleOp> forKernels = module.clone();
+    mlir::PassManager pm(module.getContext());
     mlir::attn::populateCUDAPipeline(pm, pipeline);
     if (mlir::failed(pm.run(*forKernels)))
       return false;
     emulated = EmulatedKernels::create(*forKernels, error);
-    if (!emulated)
-      return false;
-
-    llvm::SmallString<128> file;
-    if (std::error_code code = llvm::sys::fs::createTemporaryFile(
-            "attn-emulated-" + name, "so", file)) {
-      error = "cannot create a temporary library file: " + code.message();
-      return false;
-    }
-    path = file.str().str();
-    mlir::attn::CUDATargetOptions target;
-    target.arch = pipeline.arch;
-    target.format = mlir::attn::CUDAKernelFormat::PTX;
-    target.wrappersArchive = ATTN_EMULATOR_STUBS_ARCHIVE;
-    target.pipelineOptions = pipelineOptions;
-    if (mlir::failed(
-            mlir::attn::compileToCUDALibrary(*forLibrary, target, path)))
-      return false;
-  }
+    return emulated && mlir::succeeded(mlir::attn::compileToCUDALibrary(
+                           module, target, path));
+  };
   // The library's constructors load its kernel module.
-  setNextModule(&emulated->kernels());
-  handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  bool loaded = library.compileWith(
+      source, name, link, [&] { setNextModule(&emulated->kernels()); }, error);
   setNextModule(nullptr);
-  if (!handle) {
-    error = "dlopen of the compiled " + name + " failed: " + dlerror();
-    return false;
-  }
-  std::string symbol = "_mlir_ciface_" + name;
-  entry = dlsym(handle, symbol.c_str());
-  if (!entry) {
-    error = "the compiled " + name + " has no " + symbol;
-    return false;
-  }
-  return true;
+  return loaded;
 }
 
 } // namespace attn_emu

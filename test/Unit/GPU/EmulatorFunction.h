@@ -7,8 +7,8 @@
 // the library then loads the emulated kernels, and calling its entry point
 // runs the host code attnc emits with the kernels the GPU would get.
 //
-// (attn-bench's CompiledFunction does the same with the real launch
-// functions; the two could share a library.)
+// attn-bench's functions take the same path (attn/Driver/CompiledFunction.h)
+// with the real launch functions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +16,8 @@
 #define ATTN_TEST_UNIT_GPU_EMULATORFUNCTION_H
 
 #include "EmulatorKernels.h"
+
+#include "attn/Driver/CompiledFunction.h"
 
 #include <memory>
 #include <string>
@@ -27,7 +29,6 @@ public:
   EmulatedFunction() = default;
   EmulatedFunction(const EmulatedFunction &) = delete;
   EmulatedFunction &operator=(const EmulatedFunction &) = delete;
-  ~EmulatedFunction();
 
   /// Compiles `source` (one `func.func @name` with `llvm.emit_c_interface`)
   /// with the CUDA pipeline options `pipelineOptions` (as `attnc
@@ -37,16 +38,14 @@ public:
                const std::string &pipelineOptions, std::string &error);
 
   /// The loaded entry point, cast to the caller's signature.
-  template <typename Fn> Fn get() const { return reinterpret_cast<Fn>(entry); }
+  template <typename Fn> Fn get() const { return library.get<Fn>(); }
 
   /// The kernels the library launches.
   const KernelModule &kernels() const { return emulated->kernels(); }
 
 private:
   std::unique_ptr<EmulatedKernels> emulated;
-  void *handle = nullptr;
-  void *entry = nullptr;
-  std::string path;
+  mlir::attn::CompiledFunction library;
 };
 
 } // namespace attn_emu
