@@ -201,3 +201,62 @@ func.func @f16_linear(%a: memref<?x64xf16>, %w: memref<96x64xf16>, %c: memref<?x
   }
   return
 }
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// A C zero-filled right before (a projection with nothing to accumulate
+// into): the fill goes, and both kernels store their products instead of
+// adding them to C.
+// CHECK-LABEL: func.func @zero_init(
+// CHECK-SAME: %[[C:[^:]*]]: memref<?x96xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: gpu.shuffle xor
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: memref.store %{{.*}}, %[[C]]
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: nvvm.mma.sync
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: memref.store %{{.*}}, %[[C]]
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: return
+func.func @zero_init(%a: memref<?x64xf32>, %w: memref<96x64xf32>, %c: memref<?x96xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<?x96xf32>)
+  linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<96x64xf32>) outs(%c : memref<?x96xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// A fill of another value is C's init like any other: kept, and added to.
+// CHECK-LABEL: func.func @one_init(
+// CHECK-SAME: %[[C:[^:]*]]: memref<?x96xf32>)
+// CHECK: linalg.fill
+// CHECK: memref.load %[[C]]
+func.func @one_init(%a: memref<?x64xf32>, %w: memref<96x64xf32>, %c: memref<?x96xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<?x96xf32>)
+  linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<96x64xf32>) outs(%c : memref<?x96xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -173,9 +173,11 @@ void GemvBuilder::build() {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero),
       /*withElseRegion=*/false);
   b.setInsertionPointToStart(first.thenBlock());
-  Value old = memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column});
-  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total),
-                          ops.c, ValueRange{row, column});
+  if (ops.accumulate)
+    total = arith::AddFOp::create(
+        b, loc, memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column}),
+        total);
+  memref::StoreOp::create(b, loc, total, ops.c, ValueRange{row, column});
 }
 
 void mlir::attn::buildGemv(OpBuilder &b, Location loc,

@@ -15,9 +15,12 @@ namespace mlir {
 namespace attn {
 
 /// The buffers of one contraction: A is [m, k] with any layout, W the
-/// weight [n, k] with a static shape, C the [m, n] accumulator.
+/// weight [n, k] with a static shape, C the [m, n] accumulator. Without
+/// `accumulate` the kernels store A . W^T into C instead of adding it (C's
+/// zero fill is then not needed).
 struct MatmulOperands {
   Value a, w, c;
+  bool accumulate = true;
 };
 
 /// The tile sizes of the tensor-core kernel: a block computes a

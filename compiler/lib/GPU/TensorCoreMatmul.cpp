@@ -217,9 +217,11 @@ void TensorCoreMatmulBuilder::build() {
                               /*withElseRegion=*/false);
         OpBuilder::InsertionGuard then(b);
         b.setInsertionPointToStart(guard.thenBlock());
-        Value old = memref::LoadOp::create(b, loc, ops.c, ValueRange{row, col});
-        Value sum = arith::AddFOp::create(
-            b, loc, old, kLoop.getResult((i * kMmaTilesN + j) * 4 + e));
+        Value sum = kLoop.getResult((i * kMmaTilesN + j) * 4 + e);
+        if (ops.accumulate)
+          sum = arith::AddFOp::create(
+              b, loc,
+              memref::LoadOp::create(b, loc, ops.c, ValueRange{row, col}), sum);
         memref::StoreOp::create(b, loc, sum, ops.c, ValueRange{row, col});
       }
 }

@@ -33,6 +33,18 @@ static bool isLinearContraction(linalg::GenericOp op) {
   return weight.hasStaticShape() && weight.getLayout().isIdentity();
 }
 
+/// The zero fill of `op`'s C right before it, if there is one: a
+/// projection's init when no residual or bias accumulates into it. The
+/// kernels then store their products, and the fill (a kernel of its own
+/// and a pass over C) goes.
+static linalg::FillOp findZeroFill(linalg::GenericOp op) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || fill.getDpsInits()[0] != op.getDpsInits()[0] ||
+      !matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
+    return {};
+  return fill;
+}
+
 /// Replaces `op` by the GEMV for up to `gemvMaxRows` rows of A and the
 /// tensor-core kernel for more.
 static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows) {
@@ -40,6 +52,10 @@ static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows) {
   Location loc = op.getLoc();
   MatmulOperands operands{op.getDpsInputs()[0], op.getDpsInputs()[1],
                           op.getDpsInits()[0]};
+  if (linalg::FillOp fill = findZeroFill(op)) {
+    operands.accumulate = false;
+    fill.erase();
+  }
   if (gemvMaxRows == 0) {
     buildTensorCoreMatmul(b, loc, operands);
     op.erase();
