@@ -8,19 +8,26 @@
 // linked, with hidden symbols, into every model library attnc builds for
 // CUDA (docs/abi.md, "CUDA model libraries").
 //
-// Freed managed blocks go to a cache (CachingAllocator.h) and serve later
-// allocations of their size class, so that steady prefill and decode calls
-// neither call the driver nor fault pages in for their buffers.
+// Kernels run asynchronously on one stream per calling thread
+// (ThreadStream.h): mgpuStreamCreate hands out that stream, and
+// mgpuStreamSynchronize and mgpuStreamDestroy leave it alone. Freed managed
+// blocks go to a cache (CachingAllocator.h) and serve later allocations of
+// their size class, so that steady prefill and decode calls neither call the
+// driver nor fault pages in for their buffers.
 //
 // Errors cannot be returned through these signatures, so the first one a
 // thread meets is kept until `attn_cuda_take_error`, which the entry points
-// call last and whose value they return. Nothing here aborts or prints: a
-// library loaded where there is no driver fails its calls with a status.
+// call last and whose value they return; it waits for the thread's stream
+// first, so that the errors of asynchronous kernels show there and the
+// call's outputs are complete when it returns. Nothing here aborts or
+// prints: a library loaded where there is no driver fails its calls with a
+// status.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CUDADriver.h"
 #include "CachingAllocator.h"
+#include "ThreadStream.h"
 
 #include <atomic>
 #include <cstdint>
@@ -56,6 +63,7 @@ const Driver *ready() {
 extern "C" {
 
 int32_t attn_cuda_take_error(void) {
+  record(finishThreadStream());
   CUresult status = threadError;
   threadError = kSuccess;
   if (status == kSuccess)
@@ -109,24 +117,25 @@ CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
   return function;
 }
 
+/// The calling thread's stream, made on the first launch.
 CUstream mgpuStreamCreate() {
+  if (CUstream stream = existingThreadStream())
+    return stream;
   const Driver *d = ready();
-  CUstream stream = nullptr;
-  // CU_STREAM_NON_BLOCKING: independent of other sessions' legacy streams.
-  if (d)
-    record(d->streamCreate(&stream, 1));
+  if (!d)
+    return nullptr;
+  CUresult status = kSuccess;
+  CUstream stream = threadStream(*d, status);
+  record(status);
   return stream;
 }
 
-void mgpuStreamDestroy(CUstream stream) {
-  if (const Driver *d = stream ? driver() : nullptr)
-    record(d->streamDestroy(stream));
-}
+/// The thread keeps its stream for its next launch (ThreadStream.h).
+void mgpuStreamDestroy(CUstream) {}
 
-void mgpuStreamSynchronize(CUstream stream) {
-  if (const Driver *d = stream ? driver() : nullptr)
-    record(d->streamSynchronize(stream));
-}
+/// The next kernel on the stream starts after this one anyway, and
+/// attn_cuda_take_error waits for the stream before the call returns.
+void mgpuStreamSynchronize(CUstream) {}
 
 void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
@@ -144,6 +153,8 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
   // Dynamic shared memory over 48 KiB must be asked for.
   if (sharedBytes > 48 * 1024)
     record(d->funcSetAttribute(function, 8, sharedBytes));
+  // Before the launch: the buffers freed from now on may be in its use.
+  noteQueuedWork();
   record(d->launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
                          sharedBytes, stream, params, extra));
 }
@@ -153,20 +164,33 @@ void *_mlir_memref_to_llvm_alloc(size_t bytes) {
   // the heap when there is no driver, so that the host code still runs (its
   // launches fail and the call reports it).
   CUresult status = kSuccess;
-  void *buffer = allocateBuffer(ready(), bytes, status);
+  void *buffer = allocateBuffer(ready(), bytes, existingThreadStream(), status);
   record(status);
   return buffer;
 }
 
 /// A pointer this file did not hand out fails the call rather than the
-/// process.
+/// process. Kernels this thread queued may still use the buffer.
 void _mlir_memref_to_llvm_free(void *pointer) {
   if (pointer)
-    record(freeBuffer(pointer));
+    record(freeBuffer(pointer, busyThreadStream()));
 }
 
-/// Frees the cached blocks to the driver now rather than when the library is
-/// unloaded; the first error, if any.
-int32_t attn_cuda_release_cached_memory(void) { return releaseCachedBlocks(); }
+/// Frees the idle cached blocks to the driver now rather than when the
+/// library is unloaded, after waiting for the calling thread's stream; other
+/// threads' reserved blocks stay. The first error, if any.
+int32_t attn_cuda_release_cached_memory(void) {
+  CUresult waited = finishThreadStream();
+  CUresult released = releaseCachedBlocks();
+  return waited != kSuccess ? waited : released;
+}
 
 } // extern "C"
+
+/// At dlclose: the streams first, so that no cached block is reserved to
+/// one any more, then the cache. (One destructor, as the order of two in
+/// different files would be the linker's.)
+__attribute__((destructor)) static void releaseAtUnload() {
+  releaseThreadStreams();
+  releaseCacheAtUnload();
+}

@@ -1,18 +1,26 @@
 //===- CachingAllocator.cpp - Reuse of the host code's managed buffers ----===//
 //
-// Why a freed block may be handed out again at once, with no event or
-// stream bookkeeping (as PyTorch's caching allocator needs): the host code
-// of a model library launches every kernel synchronously. Its
-// `gpu.launch_func`s carry no async tokens, and MLIR's translation of such a
-// launch is mgpuStreamCreate, mgpuLaunchKernel, mgpuStreamSynchronize,
-// mgpuStreamDestroy, in that order (the host IR of `attnc --target=cuda
-// --emit=llvm` shows it; where LLVM merges the tails of two branches the
-// synchronisation is shared, not skipped). So when the host code frees a
-// buffer, every kernel that used it has finished, and a kernel given the
-// block by a later allocation cannot race with them. The runtime's own
-// uploads run on the legacy stream into cuMemAlloc buffers, which never pass
-// through here. Should the compiler ever emit asynchronous launches, a free
-// would have to wait for their stream before a block is cached.
+// When a freed block may be handed out again. The host code launches its
+// kernels asynchronously, each thread on its own stream (ThreadStream.h),
+// and waits for that stream only at the end of a call. So when the host code
+// frees a buffer, kernels queued before the free may still be reading or
+// writing it. Handing the block to a later allocation of the same thread is
+// safe nevertheless: that allocation's kernels go on the same stream, which
+// starts them only after the earlier ones finished (the stream-ordered reuse
+// of PyTorch's caching allocator, without its events: one stream per thread
+// and one wait per call make them unnecessary). Handing it to another
+// thread is not, as that thread's stream may run concurrently. So a block
+// freed while its thread's stream is busy is cached reserved to that stream:
+// only that thread takes it, until the thread waits for its stream
+// (attn_cuda_take_error, at the end of every entry point, or the thread's
+// exit), which calls streamFinished and makes the stream's blocks idle,
+// for any thread. A block freed when no work is queued (the entry points'
+// last frees come after their wait) is idle at once. A block that must go
+// back to the driver (the cache is full, or an allocation needs the memory)
+// is waited for first, rather than trusting cuMemFree to wait for the
+// kernels that use it. The host code itself never touches a buffer's memory
+// (docs/abi.md) and the runtime's own buffers are cuMemAlloc memory that never
+// passes through here, so the streams are the only users a block can have.
 //
 // Sizes: up to 1 MiB a block rounds up to 256 bytes, so that the small
 // buffers of decode (a row, a head's partial sums) waste little; above, to
@@ -43,6 +51,9 @@ constexpr unsigned kAttachGlobal = 1;
 struct CachedBlock {
   CUdeviceptr base;
   size_t bytes;
+  /// The stream whose queued kernels may still use the block; null when
+  /// the block is idle.
+  CUstream reservedTo;
 };
 
 /// Every field starts zero or constant, so that the library needs no
@@ -51,6 +62,8 @@ struct Cache {
   pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   CachedBlock *blocks = nullptr;
   size_t count = 0, capacity = 0, bytes = 0;
+  /// How many of the cached blocks are reserved to a stream.
+  size_t reserved = 0;
   /// Every buffer handed out and not yet freed, managed or heap.
   BlockTable live;
   /// $ATTN_CUDA_CACHE_BYTES, read on the first free.
@@ -113,35 +126,26 @@ char exitHandlerOwner;
 /// Frees the cache when the process exits. It is registered only once a
 /// block is cached, which is after cuInit and the context's creation: exit
 /// runs handlers in the reverse order of registration, so this one runs
-/// before any teardown the driver registered then.
+/// before any teardown the driver registered then. Blocks reserved to a
+/// stream stay: another thread may still be running a call.
 void releaseAtExit(void *) { releaseCachedBlocks(); }
 
-/// At dlclose, runs (and so unregisters) the exit handler while the driver
-/// is still there (CUDADriver.cpp never unloads it); at exit the handler has
-/// already run. The table's storage goes too when no buffer is live, which
-/// is always the case between calls; at exit a call may still be running on
-/// another thread, and then the table stays.
-__attribute__((destructor)) void releaseAtUnload() {
-  __cxa_finalize(&exitHandlerOwner);
-  pthread_mutex_lock(&cache.lock);
-  if (cache.live.size() == 0)
-    cache.live.reset();
-  pthread_mutex_unlock(&cache.lock);
-}
-
-/// Takes a cached block of `bytes` and records it as live, searching from
-/// the end, where the most recently freed blocks (the likeliest to be
-/// resident on the GPU) are; 0 when there is none (or no room to record
-/// it).
-CUdeviceptr take(size_t bytes) {
+/// Takes a cached block of `bytes` that is idle or reserved to `stream`
+/// and records it as live, searching from the end, where the most recently
+/// freed blocks (the likeliest to be resident on the GPU) are; 0 when there
+/// is none (or no room to record it).
+CUdeviceptr take(size_t bytes, CUstream stream) {
   CUdeviceptr base = 0;
   pthread_mutex_lock(&cache.lock);
   for (size_t i = cache.count; i-- > 0;) {
-    if (cache.blocks[i].bytes != bytes)
+    const CachedBlock &block = cache.blocks[i];
+    if (block.bytes != bytes ||
+        (block.reservedTo && block.reservedTo != stream))
       continue;
-    if (!cache.live.insert(cache.blocks[i].base, {BlockKind::Managed, bytes}))
+    if (!cache.live.insert(block.base, {BlockKind::Managed, bytes}))
       break;
-    base = cache.blocks[i].base;
+    base = block.base;
+    cache.reserved -= block.reservedTo != nullptr;
     cache.blocks[i] = cache.blocks[--cache.count];
     cache.bytes -= bytes;
     break;
@@ -158,9 +162,10 @@ bool recordLive(uintptr_t address, BlockInfo info) {
   return recorded;
 }
 
-/// Caches the block if the limits leave room; false when the caller must
-/// free it. The caller holds the lock.
-bool keepLocked(CUdeviceptr base, size_t bytes) {
+/// Caches the block, reserved to `stream` when that is not null, if the
+/// limits leave room; false when the caller must free it. The caller holds
+/// the lock.
+bool keepLocked(CUdeviceptr base, size_t bytes, CUstream stream) {
   if (!cache.limitRead) {
     cache.limit = readLimit();
     cache.limitRead = true;
@@ -177,25 +182,43 @@ bool keepLocked(CUdeviceptr base, size_t bytes) {
     cache.blocks = more;
     cache.capacity = grown;
   }
-  cache.blocks[cache.count++] = {base, bytes};
+  cache.blocks[cache.count++] = {base, bytes, stream};
   cache.bytes += bytes;
+  cache.reserved += stream != nullptr;
   if (!cache.exitHookRegistered)
     cache.exitHookRegistered =
         __cxa_atexit(releaseAtExit, nullptr, &exitHandlerOwner) == 0;
   return true;
 }
 
+/// Whether a cached block is reserved to `stream`.
+bool holdsReservedTo(CUstream stream) {
+  bool found = false;
+  pthread_mutex_lock(&cache.lock);
+  for (size_t i = 0; i < cache.count && !found; ++i)
+    found = cache.blocks[i].reservedTo == stream;
+  pthread_mutex_unlock(&cache.lock);
+  return found;
+}
+
 /// A managed block of `blockBytes` (a size class), recorded as live: a
-/// cached one, or a new one from `d`. When the driver is out of memory, the
-/// cache is released and the driver asked again.
-CUresult allocateManaged(const Driver &d, size_t blockBytes,
+/// cached one (idle, or reserved to `stream`), or a new one from `d`. When
+/// the driver is out of memory, the cache is released and the driver asked
+/// again.
+CUresult allocateManaged(const Driver &d, size_t blockBytes, CUstream stream,
                          CUdeviceptr &base) {
-  base = take(blockBytes);
+  base = take(blockBytes, stream);
   if (base)
     return kSuccess;
   CUresult status = d.memAllocManaged(&base, blockBytes, kAttachGlobal);
-  // Cached blocks of other sizes may be what the driver is missing.
+  // Cached blocks of other sizes may be what the driver is missing. The
+  // caller's own reserved blocks can be freed once its stream is done;
+  // other threads' stay theirs.
   if (status == kErrorOutOfMemory && cachedBlocks() != 0) {
+    if (stream && holdsReservedTo(stream)) {
+      d.streamSynchronize(stream);
+      streamFinished(stream);
+    }
     releaseCachedBlocks();
     status = d.memAllocManaged(&base, blockBytes, kAttachGlobal);
   }
@@ -231,49 +254,106 @@ size_t attn::cuda::blockSizeFor(size_t bytes) {
   return (bytes + granule - 1) / granule * granule;
 }
 
-void *attn::cuda::allocateBuffer(const Driver *d, size_t bytes,
+void *attn::cuda::allocateBuffer(const Driver *d, size_t bytes, CUstream stream,
                                  CUresult &status) {
   size_t blockBytes = blockSizeFor(bytes);
   CUdeviceptr base = 0;
   status = kErrorNotInitialized;
   if (d)
-    status =
-        blockBytes ? allocateManaged(*d, blockBytes, base) : kErrorOutOfMemory;
+    status = blockBytes ? allocateManaged(*d, blockBytes, stream, base)
+                        : kErrorOutOfMemory;
   if (status == kSuccess)
     return reinterpret_cast<void *>(base);
   return allocateHeap(bytes);
 }
 
-CUresult attn::cuda::freeBuffer(void *pointer) {
+CUresult attn::cuda::freeBuffer(void *pointer, CUstream busyStream) {
   auto address = reinterpret_cast<uintptr_t>(pointer);
   BlockInfo info;
   pthread_mutex_lock(&cache.lock);
   bool known = cache.live.erase(address, info);
   bool kept = known && info.kind == BlockKind::Managed &&
-              keepLocked(address, info.blockBytes);
+              keepLocked(address, info.blockBytes, busyStream);
   pthread_mutex_unlock(&cache.lock);
   if (!known)
     return kErrorInvalidValue;
+  // A heap block is never given to a kernel: it is the fallback of a call
+  // that has failed, and no launch follows a failure (CUDAWrappers.cpp).
   if (info.kind == BlockKind::Heap) {
     free(pointer);
     return kSuccess;
   }
   if (kept)
     return kSuccess;
-  CachedBlock block = {address, info.blockBytes};
-  return freeBlocks(&block, 1);
+  // However the wait ends, no work is left on the stream to use the block
+  // (an asynchronous error ends the rest); its error is the free's.
+  CUresult waited = kSuccess;
+  if (const Driver *d = busyStream ? contextDriver() : nullptr) {
+    waited = d->streamSynchronize(busyStream);
+    streamFinished(busyStream);
+  }
+  CachedBlock block = {address, info.blockBytes, nullptr};
+  CUresult freed = freeBlocks(&block, 1);
+  return waited != kSuccess ? waited : freed;
+}
+
+void attn::cuda::streamFinished(CUstream stream) {
+  if (!stream)
+    return;
+  pthread_mutex_lock(&cache.lock);
+  for (size_t i = 0; i < cache.count && cache.reserved != 0; ++i)
+    if (cache.blocks[i].reservedTo == stream) {
+      cache.blocks[i].reservedTo = nullptr;
+      --cache.reserved;
+    }
+  pthread_mutex_unlock(&cache.lock);
 }
 
 CUresult attn::cuda::releaseCachedBlocks() {
   pthread_mutex_lock(&cache.lock);
-  CachedBlock *blocks = cache.blocks;
-  size_t count = cache.count;
-  cache.blocks = nullptr;
-  cache.count = cache.capacity = cache.bytes = 0;
+  size_t idleCount = cache.count - cache.reserved;
+  CachedBlock *idle = nullptr;
+  if (cache.reserved == 0) {
+    idle = cache.blocks;
+    cache.blocks = nullptr;
+    cache.count = cache.capacity = cache.bytes = 0;
+  } else if (idleCount != 0) {
+    // The reserved blocks stay, moved to the front; the idle ones are
+    // copied out, to be freed without the lock.
+    idle = static_cast<CachedBlock *>(malloc(idleCount * sizeof(CachedBlock)));
+    if (idle) {
+      size_t kept = 0, taken = 0;
+      for (size_t i = 0; i < cache.count; ++i) {
+        if (cache.blocks[i].reservedTo) {
+          cache.blocks[kept++] = cache.blocks[i];
+          continue;
+        }
+        idle[taken++] = cache.blocks[i];
+        cache.bytes -= cache.blocks[i].bytes;
+      }
+      cache.count = kept;
+    }
+  }
   pthread_mutex_unlock(&cache.lock);
-  CUresult status = freeBlocks(blocks, count);
-  free(blocks);
+  if (!idle && idleCount != 0)
+    return kErrorOutOfMemory;
+  CUresult status = freeBlocks(idle, idleCount);
+  free(idle);
   return status;
+}
+
+void attn::cuda::releaseCacheAtUnload() {
+  // Runs (and so unregisters) the exit handler while the driver is still
+  // there (CUDADriver.cpp never unloads it); at exit the handler has already
+  // run. The table's storage goes too when no buffer is live, which is
+  // always the case between calls; at exit a call may still be running on
+  // another thread, and then the table stays.
+  __cxa_finalize(&exitHandlerOwner);
+  releaseCachedBlocks();
+  pthread_mutex_lock(&cache.lock);
+  if (cache.live.size() == 0)
+    cache.live.reset();
+  pthread_mutex_unlock(&cache.lock);
 }
 
 size_t attn::cuda::cachedBytes() {
@@ -293,6 +373,13 @@ size_t attn::cuda::liveBuffers() {
 size_t attn::cuda::cachedBlocks() {
   pthread_mutex_lock(&cache.lock);
   size_t count = cache.count;
+  pthread_mutex_unlock(&cache.lock);
+  return count;
+}
+
+size_t attn::cuda::reservedBlocks() {
+  pthread_mutex_lock(&cache.lock);
+  size_t count = cache.reserved;
   pthread_mutex_unlock(&cache.lock);
   return count;
 }

@@ -5,10 +5,11 @@
 // `_mlir_memref_to_llvm_alloc`). A fresh managed allocation costs a driver
 // call and, worse, page faults on the GPU's first touch of every page, so
 // freed blocks are kept by size class and handed out again; see
-// CachingAllocator.cpp for why reusing them at once is safe. Plain C++
-// without the C++ library, like the rest of the wrappers. When the driver
-// is missing or out of memory, buffers come from the heap instead, so that
-// the host code still runs and its call reports the failure.
+// CachingAllocator.cpp for when reusing one is safe while kernels run
+// asynchronously (ThreadStream.h). Plain C++ without the C++ library, like
+// the rest of the wrappers. When the driver is missing or out of memory,
+// buffers come from the heap instead, so that the host code still runs and
+// its call reports the failure.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,24 +47,41 @@ constexpr size_t kBufferAlignment = 64;
 /// is null or cannot give one, a heap block, with the reason in `status`.
 /// Null only when the heap fails too. Either way the buffer is recorded on
 /// the host (BlockTable.h), so that neither this nor freeBuffer touches its
-/// memory.
-void *allocateBuffer(const Driver *d, size_t bytes, CUresult &status);
+/// memory. `stream` is the caller's stream (or null): a cached block still
+/// reserved to it may be taken, as work queued on it runs in order.
+void *allocateBuffer(const Driver *d, size_t bytes, CUstream stream,
+                     CUresult &status);
 
 /// Gives back a buffer from allocateBuffer: a managed block is cached for
 /// reuse, or freed to the driver when the cache is full (the driver's
-/// error, if any); a heap block goes back to the heap. A pointer that is not
-/// a live buffer is left alone and reported as CUDA_ERROR_INVALID_VALUE.
-CUresult freeBuffer(void *pointer);
+/// error, if any); a heap block goes back to the heap. `busyStream`, when
+/// not null, is a stream whose queued kernels may still use the buffer: the
+/// block is reserved to it until streamFinished(busyStream), and waited for
+/// before it goes back to the driver. A pointer that is not a live buffer
+/// is left alone and reported as CUDA_ERROR_INVALID_VALUE.
+CUresult freeBuffer(void *pointer, CUstream busyStream);
+
+/// Everything queued on `stream` has finished: the blocks reserved to it
+/// may go to any caller.
+void streamFinished(CUstream stream);
 
 /// How many buffers are handed out and not yet freed.
 size_t liveBuffers();
 
-/// Frees every cached block to the driver; the first error, if any.
+/// Frees every idle cached block to the driver; blocks reserved to a
+/// stream stay. The first error, if any.
 CUresult releaseCachedBlocks();
 
-/// What the cache holds now, in bytes and in blocks.
+/// At the library's unload (after releaseThreadStreams, so that no block is
+/// reserved any more): frees the cache and, when no buffer is live, the
+/// table, and unregisters the exit hook.
+void releaseCacheAtUnload();
+
+/// What the cache holds now, in bytes and in blocks; the blocks reserved
+/// to a stream among them.
 size_t cachedBytes();
 size_t cachedBlocks();
+size_t reservedBlocks();
 
 } // namespace cuda
 } // namespace attn

@@ -7,9 +7,13 @@
 // them is: the machine check at open, one device allocation and upload per
 // weight slot, zeroed caches, the host code of both entry points running on
 // device addresses only (the stand-in refuses copies to anything else), the
-// tokens uploaded and the logits downloaded once per call, a failing launch
-// reported through the C API with the driver's error, the session usable
-// after it, and every device buffer freed at close.
+// tokens uploaded and the logits downloaded once per call, one stream per
+// calling thread and one wait for it per entry point (not per launch), a
+// failing launch and an asynchronous kernel error reported through the C
+// API with the driver's error, the session usable after them, four threads'
+// sessions never using one block on two streams at once (the stand-in
+// tracks what each launch's arguments point to), and every device buffer
+// freed at close.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,7 +24,6 @@
 #include "attn/Runtime/RandomWeights.h"
 #include "attn/runtime.h"
 
-
 #include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
@@ -28,6 +31,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace mlir;
@@ -44,10 +48,23 @@ struct FakeRecords {
   int *launches = nullptr;
   long long *htodCopies = nullptr, *htodBytes = nullptr;
   long long *dtohCopies = nullptr, *dtohBytes = nullptr;
+  long long *streamCreates = nullptr, *streamDestroys = nullptr;
+  long long *streamSyncs = nullptr, *conflicts = nullptr, *marked = nullptr;
 
   bool load() {
     void *fake = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
     if (!fake)
+      return false;
+    auto counter = [&](const char *name) {
+      return static_cast<long long *>(dlsym(fake, name));
+    };
+    streamCreates = counter("fake_cuda_stream_creates");
+    streamDestroys = counter("fake_cuda_stream_destroys");
+    streamSyncs = counter("fake_cuda_stream_syncs");
+    conflicts = counter("fake_cuda_stream_conflicts");
+    marked = counter("fake_cuda_marked_arguments");
+    if (!streamCreates || !streamDestroys || !streamSyncs || !conflicts ||
+        !marked)
       return false;
     count =
         reinterpret_cast<int (*)()>(dlsym(fake, "fake_cuda_allocation_count"));
@@ -81,6 +98,7 @@ std::string runThroughTheRuntime(const std::string &library) {
   unsetenv("ATTN_FAKE_CUDA_DEVICES");
   unsetenv("ATTN_FAKE_CUDA_INIT_ERROR");
   unsetenv("ATTN_FAKE_CUDA_LAUNCH_ERROR");
+  unsetenv("ATTN_FAKE_CUDA_SYNC_ERROR");
   FakeRecords fake;
   if (!fake.load())
     return "the stand-in driver lacks its records";
@@ -139,6 +157,7 @@ std::string runThroughTheRuntime(const std::string &library) {
   std::vector<float> logits(vocab);
   std::vector<int32_t> tokens = {1, 2, 3};
   int launches = *fake.launches;
+  long long streams = *fake.streamCreates, syncs = *fake.streamSyncs;
   uploads = *fake.htodCopies;
   uploaded = *fake.htodBytes;
   long long downloads = *fake.dtohCopies, downloaded = *fake.dtohBytes;
@@ -147,6 +166,16 @@ std::string runThroughTheRuntime(const std::string &library) {
     return std::string("prefill: ") + attn_error_message();
   if (*fake.launches - launches < 2)
     return "only " + std::to_string(*fake.launches - launches) + " launches";
+  // Two entry points (attn_prefill, attn_logits), each waiting once.
+  if (*fake.streamCreates - streams != 1 || *fake.streamSyncs - syncs != 2)
+    return std::to_string(*fake.launches - launches) + " launches made " +
+           std::to_string(*fake.streamCreates - streams) +
+           " streams and waited " + std::to_string(*fake.streamSyncs - syncs) +
+           " times; expected one stream and one wait per entry point";
+  if (*fake.marked == 0 || *fake.conflicts != 0)
+    return "the stand-in saw " + std::to_string(*fake.marked) +
+           " device arguments and " + std::to_string(*fake.conflicts) +
+           " conflicts";
   if (*fake.htodCopies - uploads != 1 || *fake.htodBytes - uploaded != 12)
     return "the host copied " + std::to_string(*fake.htodBytes - uploaded) +
            " bytes in " + std::to_string(*fake.htodCopies - uploads) +
@@ -171,6 +200,23 @@ std::string runThroughTheRuntime(const std::string &library) {
   if (attn_session_decode(session, 4, logits.data()) != ATTN_OK ||
       attn_session_position(session) != 4)
     return std::string("after the failure: ") + attn_error_message();
+
+  // A kernel failing asynchronously: its error shows when the call waits
+  // for its stream, and is the call's status.
+  setenv("ATTN_FAKE_CUDA_SYNC_ERROR", "719", 1);
+  failed = attn_session_decode(session, 5, logits.data());
+  message = attn_error_message();
+  unsetenv("ATTN_FAKE_CUDA_SYNC_ERROR");
+  if (failed != ATTN_ERROR_KERNEL ||
+      message.find("returned 719 (CUDA error 719, unspecified launch "
+                   "failure)") == std::string::npos)
+    return std::string("an asynchronous kernel error gave ") +
+           attn_status_name(failed) + ": " + message;
+  if (attn_session_position(session) != 4 ||
+      attn_session_decode(session, 5, logits.data()) != ATTN_OK)
+    return std::string("after the asynchronous error: ") + attn_error_message();
+  if (*fake.conflicts != 0)
+    return std::to_string(*fake.conflicts) + " conflicts";
   if (attn_session_reset(session) != ATTN_OK)
     return std::string("reset: ") + attn_error_message();
 
@@ -191,6 +237,90 @@ TEST_F(CUDALibraryInRuntime, RunsOnTheStandInDriver) {
   EXPECT_EXIT(
       {
         std::string error = runThroughTheRuntime(*libraryPath);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::exit(error.empty() ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+/// Several threads, each running its own session of one model at the same
+/// time; returns what went wrong, "" when nothing did.
+std::string runOnSeveralThreads(const std::string &library) {
+  setenv("ATTN_CUDA_DRIVER_LIBRARY", ATTN_FAKE_CUDA_PATH, 1);
+  for (const char *name :
+       {"ATTN_FAKE_CUDA_DEVICES", "ATTN_FAKE_CUDA_INIT_ERROR",
+        "ATTN_FAKE_CUDA_LAUNCH_ERROR", "ATTN_FAKE_CUDA_SYNC_ERROR"})
+    unsetenv(name);
+  FakeRecords fake;
+  if (!fake.load())
+    return "the stand-in driver lacks its records";
+  attn_model *model = nullptr;
+  if (attn_model_open(library.c_str(), &model) != ATTN_OK)
+    return std::string("open: ") + attn_error_message();
+  ::attn::rt::Manifest manifest;
+  if (!::attn::rt::parseManifest(attn_model_manifest(model), library, manifest)
+           .ok())
+    return "no manifest";
+  llvm::SmallString<64> weights;
+  if (llvm::sys::fs::createTemporaryFile("attn-cuda-threads", "safetensors",
+                                         weights))
+    return "no temporary file";
+  if (!::attn::rt::writeRandomWeights(manifest, std::string(weights),
+                                      ::attn::rt::DType::BF16, 1)
+           .ok() ||
+      attn_model_load_weights(model, weights.c_str()) != ATTN_OK)
+    return std::string("load: ") + attn_error_message();
+  llvm::sys::fs::remove(weights);
+
+  constexpr int kThreads = 4, kDecodes = 100;
+  std::string errors[kThreads];
+  std::thread threads[kThreads];
+  for (int t = 0; t < kThreads; ++t)
+    threads[t] = std::thread([&, t] {
+      attn_session *session = nullptr;
+      if (attn_session_create(model, 4 + kDecodes, &session) != ATTN_OK) {
+        errors[t] = attn_error_message();
+        return;
+      }
+      std::vector<float> logits(attn_model_vocab_size(model));
+      int32_t tokens[] = {1, 2, 3};
+      bool ok =
+          attn_session_prefill(session, tokens, 3, 0, logits.data()) == ATTN_OK;
+      for (int i = 0; ok && i < kDecodes; ++i)
+        ok =
+            attn_session_decode(session, (t + i) % 4, logits.data()) == ATTN_OK;
+      if (!ok)
+        errors[t] = attn_error_message();
+      attn_session_destroy(session);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  attn_model_close(model);
+  for (const std::string &error : errors)
+    if (!error.empty())
+      return error;
+  // Each call is two entry points; each waits once.
+  long long calls = kThreads * (1 + kDecodes) * 2;
+  if (*fake.streamCreates != kThreads || *fake.streamDestroys != kThreads ||
+      *fake.streamSyncs != calls)
+    return std::to_string(*fake.streamCreates) + " streams made, " +
+           std::to_string(*fake.streamDestroys) + " destroyed, " +
+           std::to_string(*fake.streamSyncs) + " waits; expected " +
+           std::to_string(kThreads) + ", " + std::to_string(kThreads) +
+           " (at the threads' exits) and " + std::to_string(calls);
+  if (*fake.marked == 0)
+    return "the stand-in saw no device argument";
+  if (*fake.conflicts != 0)
+    return std::to_string(*fake.conflicts) +
+           " times memory in use by one stream was used by another, copied "
+           "or freed";
+  return "";
+}
+
+TEST_F(CUDALibraryInRuntime, ConcurrentSessionsNeverShareABlockInUse) {
+  EXPECT_EXIT(
+      {
+        std::string error = runOnSeveralThreads(*libraryPath);
         std::fprintf(stderr, "%s\n", error.c_str());
         std::exit(error.empty() ? 0 : 1);
       },
