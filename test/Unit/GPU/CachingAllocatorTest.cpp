@@ -11,6 +11,8 @@
 #include "CachingAllocator.h"
 #include "BlockTable.h"
 
+#include "LaunchFunctions.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -20,13 +22,6 @@
 #include <dlfcn.h>
 #include <thread>
 #include <vector>
-
-extern "C" {
-int32_t attn_cuda_take_error(void);
-int32_t attn_cuda_release_cached_memory(void);
-void *_mlir_memref_to_llvm_alloc(size_t bytes);
-void _mlir_memref_to_llvm_free(void *pointer);
-}
 
 using namespace attn::cuda;
 
@@ -67,21 +62,11 @@ struct FakeDriver {
   }
 };
 
-/// Prints `what` when `ok` is false; returns `ok`.
 bool check(bool ok, const char *what) {
-  if (!ok)
-    fprintf(stderr, "caching allocator: %s\n", what);
-  return ok;
+  return attn_test::check(ok, "caching allocator", what);
 }
 
-void useFakeDriver() {
-  setenv("ATTN_CUDA_DRIVER_LIBRARY", ATTN_FAKE_CUDA_PATH, 1);
-  for (const char *name :
-       {"ATTN_FAKE_CUDA_DEVICES", "ATTN_FAKE_CUDA_INIT_ERROR",
-        "ATTN_FAKE_CUDA_MAX_ALLOCATION", "ATTN_FAKE_CUDA_MAX_LIVE_BYTES",
-        "ATTN_CUDA_CACHE_BYTES"})
-    unsetenv(name);
-}
+using attn_test::useFakeDriver;
 
 #define EXPECT_IN_CHILD(body)                                                  \
   EXPECT_EXIT(std::exit((body) ? 0 : 1), testing::ExitedWithCode(0), "")

@@ -15,6 +15,8 @@
 
 #include "CachingAllocator.h"
 
+#include "LaunchFunctions.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -23,22 +25,6 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <thread>
-
-extern "C" {
-int32_t attn_cuda_take_error(void);
-int32_t attn_cuda_release_cached_memory(void);
-void *mgpuModuleLoadJIT(void *data, int optLevel);
-void *mgpuModuleGetFunction(void *module, const char *name);
-void *mgpuStreamCreate();
-void mgpuStreamSynchronize(void *stream);
-void mgpuStreamDestroy(void *stream);
-void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
-                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
-                      intptr_t blockZ, int32_t sharedBytes, void *stream,
-                      void **params, void **extra, size_t paramsCount);
-void *_mlir_memref_to_llvm_alloc(size_t bytes);
-void _mlir_memref_to_llvm_free(void *pointer);
-}
 
 using namespace attn::cuda;
 
@@ -75,22 +61,11 @@ struct FakeDriver {
   }
 };
 
-/// Prints `what` when `ok` is false; returns `ok`.
 bool check(bool ok, const char *what) {
-  if (!ok)
-    fprintf(stderr, "stream order: %s\n", what);
-  return ok;
+  return attn_test::check(ok, "stream order", what);
 }
 
-void useFakeDriver() {
-  setenv("ATTN_CUDA_DRIVER_LIBRARY", ATTN_FAKE_CUDA_PATH, 1);
-  for (const char *name :
-       {"ATTN_FAKE_CUDA_DEVICES", "ATTN_FAKE_CUDA_INIT_ERROR",
-        "ATTN_FAKE_CUDA_LAUNCH_ERROR", "ATTN_FAKE_CUDA_SYNC_ERROR",
-        "ATTN_FAKE_CUDA_MAX_ALLOCATION", "ATTN_FAKE_CUDA_MAX_LIVE_BYTES",
-        "ATTN_CUDA_CACHE_BYTES"})
-    unsetenv(name);
-}
+using attn_test::useFakeDriver;
 
 /// One launch of the test kernel on `buffer`, as the host code makes it.
 void launchOn(void *buffer) {

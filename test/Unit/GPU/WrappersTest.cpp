@@ -8,28 +8,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LaunchFunctions.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
-
-extern "C" {
-int32_t attn_cuda_take_error(void);
-void *mgpuModuleLoad(void *data, size_t size);
-void *mgpuModuleLoadJIT(void *data, int optLevel);
-void *mgpuModuleGetFunction(void *module, const char *name);
-void *mgpuStreamCreate();
-void mgpuStreamSynchronize(void *stream);
-void mgpuStreamDestroy(void *stream);
-void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
-                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
-                      intptr_t blockZ, int32_t sharedBytes, void *stream,
-                      void **params, void **extra, size_t paramsCount);
-void *_mlir_memref_to_llvm_alloc(size_t bytes);
-void _mlir_memref_to_llvm_free(void *pointer);
-}
 
 namespace {
 
