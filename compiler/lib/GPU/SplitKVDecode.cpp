@@ -28,6 +28,8 @@
 #include "AttentionKernels.h"
 #include "GPUKernelBuilder.h"
 
+#include "attn/Conversion/AttentionMask.h"
+
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -182,15 +184,6 @@ void SplitKVDecodeBuilder::buildPartials(Value partialStats,
   Value position = add(sub(kvSeq, seq), row);
   auto headOf = [&](int64_t g) { return add(firstHead, g); };
 
-  // The keys this row sees: [begin, end).
-  Value end = kvSeq;
-  if (params.causal)
-    end = min(kvSeq, add(position, 1));
-  Value begin = index(0);
-  if (params.slidingWindow) {
-    Value reach = index(*params.slidingWindow - 1);
-    begin = select(lessThan(reach, position), sub(position, reach), index(0));
-  }
   Value chunkBegin = mul(chunk, kDecodeChunkKeys);
   Value chunkKeys =
       sub(min(add(chunkBegin, kDecodeChunkKeys), kvSeq), chunkBegin);
@@ -223,8 +216,10 @@ void SplitKVDecodeBuilder::buildPartials(Value partialStats,
                         b, loc, bufs.key, ValueRange{safeKey, kvHead, d}));
                     return multiplyAdd(sums, queryRows, d, k);
                   }));
-         Value visible = both(both(lessEqual(begin, key), lessThan(key, end)),
-                              lessThan(key, kvSeq));
+         Value visible = lessThan(key, kvSeq);
+         if (params.causal)
+           visible = both(visible, buildCausalVisibility(b, loc, key, position,
+                                                         params.slidingWindow));
          for (Value &dot : dots) {
            dot = butterfly(dot, kThreadsPerWarp / 2,
                            [&](Value x, Value y) { return fadd(x, y); });

@@ -32,6 +32,7 @@
 #include "AttentionKernels.h"
 #include "GPUKernelBuilder.h"
 
+#include "attn/Conversion/AttentionMask.h"
 #include "attn/GPU/CUDAArch.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -155,11 +156,8 @@ void TensorCoreAttentionBuilder::stageKeysAndValues(Value first) {
 Value TensorCoreAttentionBuilder::isVisible(Value key, Value position) {
   Value visible = lessThan(key, kvSeq);
   if (params.causal)
-    visible = both(visible, lessEqual(key, position));
-  if (params.slidingWindow)
-    // position - key < window, i.e. key + window > position.
-    visible =
-        both(visible, lessThan(position, add(key, *params.slidingWindow)));
+    visible = both(visible, buildCausalVisibility(b, loc, key, position,
+                                                  params.slidingWindow));
   return visible;
 }
 
@@ -210,7 +208,7 @@ void TensorCoreAttentionBuilder::build() {
     keysEnd = min(kvSeq, add(firstPosition, blockEnd));
   Value keysBegin = index(0);
   Value blockFirstPosition = add(firstPosition, blockFirstRow);
-  if (params.slidingWindow) {
+  if (params.causal && params.slidingWindow) {
     Value reach = index(*params.slidingWindow - 1);
     Value start = select(lessThan(reach, blockFirstPosition),
                          sub(blockFirstPosition, reach), index(0));
@@ -257,12 +255,12 @@ void TensorCoreAttentionBuilder::build() {
     for (Value &score : scores)
       score = fmul(score, scale);
     Value blockLast = add(first, keyBlock - 1);
-    Value needsMask = lessThan(add(first, index(keyBlock - 1)), kvSeq);
-    needsMask = arith::XOrIOp::create(
-        b, loc, needsMask, arith::ConstantIntOp::create(b, loc, 1, 1));
+    // Keys past the cache's end, across the diagonal or near a window's
+    // edge: any window masks every block.
+    Value needsMask = lessThan(kvSeq, add(first, keyBlock));
     if (params.causal)
       needsMask = either(needsMask, lessThan(blockFirstPosition, blockLast));
-    if (params.slidingWindow)
+    if (params.causal && params.slidingWindow)
       needsMask = arith::ConstantIntOp::create(b, loc, 1, 1);
     auto masking =
         scf::IfOp::create(b, loc, TypeRange(ValueRange(scores)), needsMask,

@@ -25,6 +25,7 @@
 #include "attn/Transforms/Passes.h"
 #include "attn/Transforms/TiledAttention.h"
 
+#include "attn/Conversion/AttentionMask.h"
 #include "attn/Conversion/RopeLowering.h"
 #include "attn/Dialect/Attn/AttnOps.h"
 #include "attn/Dialect/Attn/RopeParams.h"
@@ -545,17 +546,8 @@ private:
                 nb, nl, lowPosition, linalg::IndexOp::create(nb, nl, 0));
             Value column = arith::AddIOp::create(
                 nb, nl, keyFirst, linalg::IndexOp::create(nb, nl, 1));
-            Value visible = arith::CmpIOp::create(
-                nb, nl, arith::CmpIPredicate::ule, column, position);
-            if (window) {
-              Value widened = arith::AddIOp::create(
-                  nb, nl, column,
-                  arith::ConstantIndexOp::create(nb, nl, *window));
-              visible = arith::AndIOp::create(
-                  nb, nl, visible,
-                  arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::ugt,
-                                        widened, position));
-            }
+            Value visible =
+                buildCausalVisibility(nb, nl, column, position, window);
             Value hidden = arith::ConstantOp::create(
                 nb, nl, nb.getFloatAttr(accType, kMinusInfinity));
             scaled = arith::SelectOp::create(nb, nl, visible, scaled, hidden);

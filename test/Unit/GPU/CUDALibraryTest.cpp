@@ -14,8 +14,6 @@
 #include "attn/GPU/CUDATarget.h"
 #include "attn/abi.h"
 
-
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>

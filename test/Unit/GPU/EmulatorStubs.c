@@ -52,8 +52,7 @@ void *mgpuModuleLoadJIT(void *data, int optLevel) {
 void mgpuModuleUnload(void *module) { (void)module; }
 
 void *mgpuModuleGetFunction(void *module, const char *name) {
-  GetFunctionFn get =
-      (GetFunctionFn)emulator("attn_emu_module_get_function");
+  GetFunctionFn get = (GetFunctionFn)emulator("attn_emu_module_get_function");
   return get && module ? get(module, name) : NULL;
 }
 

@@ -11,6 +11,7 @@
 
 #include "Patterns.h"
 
+#include "attn/Conversion/AttentionMask.h"
 #include "attn/Conversion/RopeLowering.h"
 #include "attn/Dialect/Attn/AttnOps.h"
 
@@ -158,17 +159,8 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
             Value row = linalg::IndexOp::create(nb, nl, 0);
             Value column = linalg::IndexOp::create(nb, nl, 1);
             Value position = arith::AddIOp::create(nb, nl, firstPosition, row);
-            Value visible = arith::CmpIOp::create(
-                nb, nl, arith::CmpIPredicate::ule, column, position);
-            if (window) {
-              // position - column < window, i.e. column + window > position.
-              Value widened = arith::AddIOp::create(
-                  nb, nl, column,
-                  arith::ConstantIndexOp::create(nb, nl, *window));
-              Value inWindow = arith::CmpIOp::create(
-                  nb, nl, arith::CmpIPredicate::ugt, widened, position);
-              visible = arith::AndIOp::create(nb, nl, visible, inWindow);
-            }
+            Value visible =
+                buildCausalVisibility(nb, nl, column, position, window);
             Value hidden = arith::ConstantOp::create(
                 nb, nl,
                 nb.getFloatAttr(accType,
