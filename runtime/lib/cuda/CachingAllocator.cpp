@@ -356,30 +356,26 @@ void attn::cuda::releaseCacheAtUnload() {
   pthread_mutex_unlock(&cache.lock);
 }
 
-size_t attn::cuda::cachedBytes() {
+/// `field` of the cache, read under its lock.
+template <typename Read> static size_t readLocked(Read field) {
   pthread_mutex_lock(&cache.lock);
-  size_t bytes = cache.bytes;
+  size_t value = field();
   pthread_mutex_unlock(&cache.lock);
-  return bytes;
+  return value;
+}
+
+size_t attn::cuda::cachedBytes() {
+  return readLocked([] { return cache.bytes; });
 }
 
 size_t attn::cuda::liveBuffers() {
-  pthread_mutex_lock(&cache.lock);
-  size_t count = cache.live.size();
-  pthread_mutex_unlock(&cache.lock);
-  return count;
+  return readLocked([] { return cache.live.size(); });
 }
 
 size_t attn::cuda::cachedBlocks() {
-  pthread_mutex_lock(&cache.lock);
-  size_t count = cache.count;
-  pthread_mutex_unlock(&cache.lock);
-  return count;
+  return readLocked([] { return cache.count; });
 }
 
 size_t attn::cuda::reservedBlocks() {
-  pthread_mutex_lock(&cache.lock);
-  size_t count = cache.reserved;
-  pthread_mutex_unlock(&cache.lock);
-  return count;
+  return readLocked([] { return cache.reserved; });
 }

@@ -147,15 +147,29 @@ std::vector<float> asFloats(const void *data, DType dtype, size_t count) {
   return result;
 }
 
-TEST(FusedWeightBinding, ConcatenatesRowsInOrder) {
+/// A checkpoint file in a scratch directory and one slot built from it.
+class FusedWeightBinding : public testing::Test {
+protected:
+  std::string path() { return dir.file("w.safetensors"); }
+
+  /// Opens the checkpoint and builds `slot` from it into `pointer` (and
+  /// `owned` when the bytes had to be made).
+  Status build(const WeightSlot &slot) {
+    Status opened = WeightStore::open(path(), store);
+    if (!opened.ok())
+      return opened;
+    return buildWeightTensor(*store, slot, pointer, owned);
+  }
+
   ScratchDir dir;
-  writeParts(dir.file("w.safetensors"), DType::F32);
   std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
   const void *pointer = nullptr;
   AlignedBuffer owned;
-  Status status =
-      buildWeightTensor(*store, layer0Slot(DType::F32), pointer, owned);
+};
+
+TEST_F(FusedWeightBinding, ConcatenatesRowsInOrder) {
+  writeParts(path(), DType::F32);
+  Status status = build(layer0Slot(DType::F32));
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(pointer, owned.data());
   EXPECT_EQ(owned.size(), 8 * sizeof(float));
@@ -163,52 +177,33 @@ TEST(FusedWeightBinding, ConcatenatesRowsInOrder) {
             (std::vector<float>{0, 1, 10, 11, 20, 21, 100, 101}));
 }
 
-TEST(FusedWeightBinding, ConvertsEachPart) {
+TEST_F(FusedWeightBinding, ConvertsEachPart) {
   // f32 on disk, f16 for the kernels: every part goes through conversion.
-  ScratchDir dir;
-  writeParts(dir.file("w.safetensors"), DType::F32);
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status =
-      buildWeightTensor(*store, layer0Slot(DType::F16), pointer, owned);
+  writeParts(path(), DType::F32);
+  Status status = build(layer0Slot(DType::F16));
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(owned.size(), 8 * sizeof(uint16_t));
   EXPECT_EQ(asFloats(pointer, DType::F16, 8),
             (std::vector<float>{0, 1, 10, 11, 20, 21, 100, 101}));
 }
 
-TEST(FusedWeightBinding, PacksTheConcatenation) {
+TEST_F(FusedWeightBinding, PacksTheConcatenation) {
   // Width 2 over the 4 fused rows: panel 0 holds rows 0-1 (q), panel 1
   // rows 2-3, which straddle q's last row and k's only one.
-  ScratchDir dir;
-  writeParts(dir.file("w.safetensors"), DType::F16);
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status =
-      buildWeightTensor(*store, layer0Slot(DType::F32, 2), pointer, owned);
+  writeParts(path(), DType::F16);
+  Status status = build(layer0Slot(DType::F32, 2));
   ASSERT_TRUE(status.ok()) << status.message();
   // P[p][c][j] = W[2p + j][c].
   EXPECT_EQ(asFloats(pointer, DType::F32, 8),
             (std::vector<float>{0, 10, 1, 11, 20, 100, 21, 101}));
 }
 
-TEST(FusedWeightBinding, MissingPartNamesItAndTheFusedWeight) {
-  ScratchDir dir;
+TEST_F(FusedWeightBinding, MissingPartNamesItAndTheFusedWeight) {
   Status written = writeSafeTensors(
-      dir.file("w.safetensors"),
-      {{"model.layers.0.self_attn.q_proj.weight", DType::F32, {3, 2}}},
+      path(), {{"model.layers.0.self_attn.q_proj.weight", DType::F32, {3, 2}}},
       {{0, 1, 10, 11, 20, 21}});
   ASSERT_TRUE(written.ok()) << written.message();
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status =
-      buildWeightTensor(*store, layer0Slot(DType::F32), pointer, owned);
+  Status status = build(layer0Slot(DType::F32));
   EXPECT_EQ(status.code(), ATTN_ERROR_WEIGHT_MISMATCH);
   EXPECT_NE(status.message().find(
                 "no tensor 'model.layers.0.self_attn.k_proj.weight' (part 1 "
@@ -219,15 +214,9 @@ TEST(FusedWeightBinding, MissingPartNamesItAndTheFusedWeight) {
   EXPECT_EQ(owned.data(), nullptr);
 }
 
-TEST(FusedWeightBinding, PartShapeMismatch) {
-  ScratchDir dir;
-  writeParts(dir.file("w.safetensors"), DType::F32, {2, 2});
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status =
-      buildWeightTensor(*store, layer0Slot(DType::F32), pointer, owned);
+TEST_F(FusedWeightBinding, PartShapeMismatch) {
+  writeParts(path(), DType::F32, {2, 2});
+  Status status = build(layer0Slot(DType::F32));
   EXPECT_EQ(status.code(), ATTN_ERROR_WEIGHT_MISMATCH);
   EXPECT_NE(status.message().find(
                 "tensor 'model.layers.0.self_attn.k_proj.weight' (part 1 of "
@@ -237,41 +226,30 @@ TEST(FusedWeightBinding, PartShapeMismatch) {
       << status.message();
 }
 
-TEST(FusedWeightBinding, RandomWeightsWriteTheParts) {
+TEST_F(FusedWeightBinding, RandomWeightsWriteTheParts) {
   // Random weights stand for a checkpoint: they hold the parts under their
   // own names, from which the fused weight then builds.
   Manifest m;
   ASSERT_TRUE(parse(fusedManifest(), m).ok());
-  ScratchDir dir;
-  Status written =
-      writeRandomWeights(m, dir.file("w.safetensors"), DType::BF16, 1);
+  Status written = writeRandomWeights(m, path(), DType::BF16, 1);
   ASSERT_TRUE(written.ok()) << written.message();
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
+  Status status = build(m.slots().at(1));
+  EXPECT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(store->find("model.layers.0.self_attn.q_proj+k_proj.weight"),
             nullptr);
   const LocatedTensor *k =
       store->find("model.layers.1.self_attn.k_proj.weight");
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->tensor->shape, (std::vector<int64_t>{1, 2}));
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status = buildWeightTensor(*store, m.slots().at(1), pointer, owned);
-  EXPECT_TRUE(status.ok()) << status.message();
 }
 
-TEST(FusedWeightBinding, UnfusedWeightStaysInPlace) {
+TEST_F(FusedWeightBinding, UnfusedWeightStaysInPlace) {
   // Without parts or layout, a tensor already in the kernels' dtype is read
   // from the mapping: nothing is copied.
-  ScratchDir dir;
-  writeParts(dir.file("w.safetensors"), DType::F32);
-  std::unique_ptr<WeightStore> store;
-  ASSERT_TRUE(WeightStore::open(dir.file("w.safetensors"), store).ok());
+  writeParts(path(), DType::F32);
   WeightSlot slot{
       "model.layers.0.self_attn.q_proj.weight", {3, 2}, DType::F32, 0, {}};
-  const void *pointer = nullptr;
-  AlignedBuffer owned;
-  Status status = buildWeightTensor(*store, slot, pointer, owned);
+  Status status = build(slot);
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(owned.data(), nullptr);
   EXPECT_EQ(
