@@ -126,29 +126,14 @@ Status prefillOnDevice(attn_session &session, const int32_t *tokens,
   if (!session.deviceTokens.upload(tokens, tokenBytes, error))
     return Status::error(ATTN_ERROR_KERNEL, "token ids: " + error);
 
-  attn_call call = {};
-  call.weights = model.table.data();
-  call.tokens = static_cast<const int32_t *>(session.deviceTokens.data());
-  call.num_tokens = numTokens;
-  call.position = session.position;
-  call.k_cache = session.deviceKCache.data();
-  call.v_cache = session.deviceVCache.data();
-  call.cache_capacity = session.capacity;
-  call.output = session.deviceHidden.data();
-  if (int32_t rc = model.prefill(&call))
-    return entryPointError(model, "attn_prefill", rc);
+  ATTN_RETURN_IF_ERROR(callEntryPoints(
+      session, numTokens, all,
+      {static_cast<const int32_t *>(session.deviceTokens.data()),
+       session.deviceKCache.data(), session.deviceVCache.data(),
+       session.deviceHidden.data(),
+       logits ? session.deviceLogits.data() : nullptr}));
   if (!logits)
     return Status::success();
-
-  attn_call head = call;
-  head.tokens = nullptr;
-  head.num_tokens = rows;
-  // Device addresses are integers to the host; the offset is in bytes.
-  head.input = static_cast<const char *>(session.deviceHidden.data()) +
-               (all ? 0 : (numTokens - 1) * m.hiddenSize * sizeof(float));
-  head.output = session.deviceLogits.data();
-  if (int32_t rc = model.logits(&head))
-    return entryPointError(model, "attn_logits", rc);
   if (!session.deviceLogits.download(logits, logitBytes, error))
     return Status::error(ATTN_ERROR_KERNEL, "logits: " + error);
   return Status::success();

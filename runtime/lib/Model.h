@@ -74,6 +74,23 @@ Status resetSession(attn_session &session);
 /// Error of an entry point that returned `rc` (ATTN_ERROR_KERNEL).
 Status entryPointError(const attn_model &model, const char *entry, int32_t rc);
 
+/// Where one prefill's data lives: host memory for a CPU library, device
+/// memory for a CUDA one (docs/abi.md).
+struct PrefillBuffers {
+  const int32_t *tokens;
+  void *kCache, *vCache;
+  /// [numTokens, hidden_size] f32, written by attn_prefill.
+  void *hidden;
+  /// The logits' destination; null for none.
+  void *logits;
+};
+
+/// Calls attn_prefill on `numTokens` tokens at the session's position,
+/// then, with `buffers.logits`, attn_logits on the last row (every row with
+/// `allLogits`). A non-zero return is entryPointError's status.
+Status callEntryPoints(const attn_session &session, int64_t numTokens,
+                       bool allLogits, const PrefillBuffers &buffers);
+
 // CUDA model libraries (CUDAModel.cpp, docs/abi.md "CUDA model libraries").
 
 /// At open: $ATTN_CUDA_CACHE_BYTES parses, the driver loads, there is a

@@ -147,33 +147,45 @@ Status prefill(attn_session &session, const int32_t *tokens, int64_t numTokens,
                          "cannot allocate " + std::to_string(hiddenBytes) +
                              " bytes of hidden state");
 
-  attn_call call = {};
-  call.weights = model.table.data();
-  call.tokens = tokens;
-  call.num_tokens = numTokens;
-  call.position = session.position;
-  call.k_cache = session.kCache.data();
-  call.v_cache = session.vCache.data();
-  call.cache_capacity = session.capacity;
-  call.output = session.hidden.data();
   ThreadCountScope threads(model.openmp, session.threads);
-  if (int32_t rc = model.prefill(&call))
-    return entryPointError(model, "attn_prefill", rc);
-
-  if (logits) {
-    bool all = flags & ATTN_PREFILL_ALL_LOGITS;
-    attn_call head = call;
-    head.tokens = nullptr;
-    head.num_tokens = all ? numTokens : 1;
-    head.input = static_cast<const char *>(session.hidden.data()) +
-                 (all ? 0 : (numTokens - 1) * m.hiddenSize * kActivationBytes);
-    head.output = logits;
-    if (int32_t rc = model.logits(&head))
-      return entryPointError(model, "attn_logits", rc);
-  }
+  ATTN_RETURN_IF_ERROR(
+      callEntryPoints(session, numTokens, flags & ATTN_PREFILL_ALL_LOGITS,
+                      {tokens, session.kCache.data(), session.vCache.data(),
+                       session.hidden.data(), logits}));
   // Only now are the tokens part of the sequence: after a failure the
   // positions written stay beyond `position` and are overwritten later.
   session.position += numTokens;
+  return Status::success();
+}
+
+Status callEntryPoints(const attn_session &session, int64_t numTokens,
+                       bool allLogits, const PrefillBuffers &buffers) {
+  const attn_model &model = *session.model;
+  attn_call call = {};
+  call.weights = model.table.data();
+  call.tokens = buffers.tokens;
+  call.num_tokens = numTokens;
+  call.position = session.position;
+  call.k_cache = buffers.kCache;
+  call.v_cache = buffers.vCache;
+  call.cache_capacity = session.capacity;
+  call.output = buffers.hidden;
+  if (int32_t rc = model.prefill(&call))
+    return entryPointError(model, "attn_prefill", rc);
+  if (!buffers.logits)
+    return Status::success();
+
+  attn_call head = call;
+  head.tokens = nullptr;
+  head.num_tokens = allLogits ? numTokens : 1;
+  // Device addresses are integers to the host too; the offset is in bytes.
+  head.input = static_cast<const char *>(buffers.hidden) +
+               (allLogits ? 0
+                          : (numTokens - 1) * model.manifest.hiddenSize *
+                                kActivationBytes);
+  head.output = buffers.logits;
+  if (int32_t rc = model.logits(&head))
+    return entryPointError(model, "attn_logits", rc);
   return Status::success();
 }
 
