@@ -84,3 +84,15 @@ func.func @rotated(%q: memref<?x2x64xf32, strided<[?, ?, ?], offset: ?>>, %k: me
   return
 }
 func.func private @attn_gpu_attention(memref<?x2x64xf32, strided<[?, ?, ?], offset: ?>>, memref<?x1x64xf32, strided<[?, ?, ?], offset: ?>>, memref<?x1x64xf32, strided<[?, ?, ?], offset: ?>>, memref<?x64xf32, strided<[?, ?], offset: ?>>, memref<?x64xf32, strided<[?, ?], offset: ?>>, memref<?x2x64xf32>) attributes {attn.gpu_kernel = {causal = true, decode_max_rows = 4 : i64, kind = "attention", mma_type = "bf16", scale = 1.250000e-01 : f64}}
+
+// -----
+
+// Calls of functions that are not kernel declarations are left alone.
+// CHECK-LABEL: func.func @plain_call(
+// CHECK: call @helper(%{{.*}}) : (memref<4xf32>) -> ()
+// CHECK: func.func private @helper(memref<4xf32>)
+func.func @plain_call(%o: memref<4xf32>) {
+  call @helper(%o) : (memref<4xf32>) -> ()
+  return
+}
+func.func private @helper(memref<4xf32>)
