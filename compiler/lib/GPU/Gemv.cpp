@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GPUKernelBuilder.h"
 #include "MatmulKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,21 +31,14 @@ namespace {
 /// f32 elements of one vector load of W.
 constexpr int64_t kVectorWidth = 4;
 
-class GemvBuilder {
+class GemvBuilder : GPUKernelBuilder {
 public:
   GemvBuilder(OpBuilder &b, Location loc, const MatmulOperands &operands)
-      : b(b), loc(loc), ops(operands) {}
+      : GPUKernelBuilder(b, loc), ops(operands) {}
 
   void build();
 
 private:
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value zeroF32() {
-    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                          APFloat(0.0f));
-  }
   /// This lane's part of row `row` of A times row `column` of W, through
   /// 32-bit loads.
   Value scalarDot(Value row);
@@ -55,8 +49,6 @@ private:
   /// and the buffer's address (known on the device).
   Value isWeightAligned();
 
-  OpBuilder &b;
-  Location loc;
   MatmulOperands ops;
   Value k, lane, column;
 };
@@ -64,8 +56,8 @@ private:
 } // namespace
 
 Value GemvBuilder::scalarDot(Value row) {
-  auto dot = scf::ForOp::create(b, loc, lane, k, constant(kWarpSize),
-                                ValueRange{zeroF32()});
+  auto dot = scf::ForOp::create(b, loc, lane, k, index(kWarpSize),
+                                ValueRange{f32(0.0)});
   OpBuilder::InsertionGuard body(b);
   b.setInsertionPointToStart(dot.getBody());
   Value i = dot.getInductionVar();
@@ -78,10 +70,9 @@ Value GemvBuilder::scalarDot(Value row) {
 }
 
 Value GemvBuilder::vectorDot(Value row) {
-  Value first = arith::MulIOp::create(b, loc, lane, constant(kVectorWidth));
-  auto dot =
-      scf::ForOp::create(b, loc, first, k, constant(kWarpSize * kVectorWidth),
-                         ValueRange{zeroF32()});
+  Value first = arith::MulIOp::create(b, loc, lane, index(kVectorWidth));
+  auto dot = scf::ForOp::create(
+      b, loc, first, k, index(kWarpSize * kVectorWidth), ValueRange{f32(0.0)});
   OpBuilder::InsertionGuard body(b);
   b.setInsertionPointToStart(dot.getBody());
   Value i = dot.getInductionVar();
@@ -95,7 +86,7 @@ Value GemvBuilder::vectorDot(Value row) {
   for (int64_t j = 0; j < kVectorWidth; ++j) {
     Value x = memref::LoadOp::create(
         b, loc, ops.a,
-        ValueRange{row, arith::AddIOp::create(b, loc, i, constant(j))});
+        ValueRange{row, arith::AddIOp::create(b, loc, i, index(j))});
     Value wj = vector::ExtractOp::create(b, loc, w, j);
     sum = arith::AddFOp::create(b, loc, sum,
                                 arith::MulFOp::create(b, loc, x, wj));
@@ -106,41 +97,30 @@ Value GemvBuilder::vectorDot(Value row) {
 
 Value GemvBuilder::isWeightAligned() {
   Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, ops.w);
-  Value misalignment = arith::RemUIOp::create(b, loc, address, constant(16));
+  Value misalignment = arith::RemUIOp::create(b, loc, address, index(16));
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, misalignment,
-                               constant(0));
+                               index(0));
 }
 
 void GemvBuilder::build() {
-  Value zero = constant(0), one = constant(1);
+  Value zero = index(0), one = index(1);
   Value m = memref::DimOp::create(b, loc, ops.a, 0);
   k = memref::DimOp::create(b, loc, ops.w, 1);
   Value n = memref::DimOp::create(b, loc, ops.w, 0);
-  Value blocks = arith::CeilDivUIOp::create(b, loc, n, constant(kGemvWarps));
-  blocks = arith::MaxUIOp::create(b, loc, blocks, one);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, blocks, one, one, constant(kGemvWarps * kWarpSize), one, one);
   OpBuilder::InsertionGuard insertion(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  gpu::TerminatorOp::create(b, loc);
-  b.setInsertionPointToStart(&launch.getBody().front());
+  gpu::LaunchOp launch =
+      this->launch({blocksFor(n, kGemvWarps)}, kGemvWarps * kWarpSize, {});
 
   Value thread = launch.getThreadIds().x;
-  Value warp = arith::DivUIOp::create(b, loc, thread, constant(kWarpSize));
-  lane = arith::RemUIOp::create(b, loc, thread, constant(kWarpSize));
-  column = arith::AddIOp::create(b, loc,
-                                 arith::MulIOp::create(b, loc,
-                                                       launch.getBlockIds().x,
-                                                       constant(kGemvWarps)),
-                                 warp);
+  Value warp = div(thread, kWarpSize);
+  lane = rem(thread, kWarpSize);
+  column = add(mul(launch.getBlockIds().x, kGemvWarps), warp);
   bool vectorizable =
       cast<MemRefType>(ops.w.getType()).getDimSize(1) % kVectorWidth == 0;
   Value aligned = vectorizable ? isWeightAligned() : Value();
   // The whole warp takes the same branch, as the shuffles need.
-  auto inRange = scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column, n),
-      /*withElseRegion=*/false);
+  auto inRange =
+      scf::IfOp::create(b, loc, lessThan(column, n), /*withElseRegion=*/false);
   b.setInsertionPointToStart(inRange.thenBlock());
   auto rows = scf::ForOp::create(b, loc, zero, m, one);
   b.setInsertionPointToStart(rows.getBody());
@@ -161,22 +141,16 @@ void GemvBuilder::build() {
   }
 
   // After the butterfly every lane holds the warp's total.
-  Value width = arith::ConstantIntOp::create(b, loc, kWarpSize, 32);
-  for (int64_t offset = kWarpSize / 2; offset > 0; offset /= 2) {
-    auto shuffle = gpu::ShuffleOp::create(
-        b, loc, total, arith::ConstantIntOp::create(b, loc, offset, 32), width,
-        gpu::ShuffleMode::XOR);
-    total = arith::AddFOp::create(b, loc, total, shuffle.getShuffleResult());
-  }
+  total = butterfly(total, kWarpSize / 2,
+                    [&](Value x, Value y) { return fadd(x, y); });
   auto first = scf::IfOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero),
       /*withElseRegion=*/false);
   b.setInsertionPointToStart(first.thenBlock());
   if (ops.accumulate)
-    total = arith::AddFOp::create(
-        b, loc, memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column}),
-        total);
+    total = fadd(memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column}),
+                 total);
   memref::StoreOp::create(b, loc, total, ops.c, ValueRange{row, column});
 }
 
