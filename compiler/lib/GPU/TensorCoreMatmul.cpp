@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GPUKernelBuilder.h"
 #include "MatmulKernels.h"
 #include "MmaSync.h"
 
@@ -43,25 +44,15 @@ static_assert(kTensorCoreSharedBytes <= kMaxStaticSharedMemory,
 static_assert(kTileRows * kPairsPerRow % kThreads == 0,
               "every thread stages the same number of pairs");
 
-class TensorCoreMatmulBuilder {
+class TensorCoreMatmulBuilder : GPUKernelBuilder {
 public:
   TensorCoreMatmulBuilder(OpBuilder &b, Location loc,
                           const MatmulOperands &operands)
-      : b(b), loc(loc), ops(operands) {}
+      : GPUKernelBuilder(b, loc), ops(operands) {}
 
   void build();
 
 private:
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value lessThan(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-
   /// `buffer[row, col]` as bf16 bits in an i32, or 0 where out of bounds.
   Value loadBF16Bits(Value buffer, Value row, Value rows, Value col,
                      Value cols);
@@ -70,8 +61,6 @@ private:
   void stage(Value buffer, Value tile, Value first, Value rows, Value k0,
              Value cols);
 
-  OpBuilder &b;
-  Location loc;
   MatmulOperands ops;
   Value thread;
 };
@@ -96,19 +85,18 @@ Value TensorCoreMatmulBuilder::loadBF16Bits(Value buffer, Value row, Value rows,
 
 void TensorCoreMatmulBuilder::stage(Value buffer, Value tile, Value first,
                                     Value rows, Value k0, Value cols) {
-  auto loop = scf::ForOp::create(b, loc, constant(0),
-                                 constant(kTileRows * kPairsPerRow),
-                                 constant(kThreads));
+  auto loop = scf::ForOp::create(
+      b, loc, index(0), index(kTileRows * kPairsPerRow), index(kThreads));
   OpBuilder::InsertionGuard insertion(b);
   b.setInsertionPointToStart(loop.getBody());
   // Consecutive threads take consecutive pairs of one row: coalesced reads.
   Value pair = add(loop.getInductionVar(), thread);
-  Value tileRow = arith::DivUIOp::create(b, loc, pair, constant(kPairsPerRow));
-  Value word = arith::RemUIOp::create(b, loc, pair, constant(kPairsPerRow));
+  Value tileRow = arith::DivUIOp::create(b, loc, pair, index(kPairsPerRow));
+  Value word = arith::RemUIOp::create(b, loc, pair, index(kPairsPerRow));
   Value row = add(first, tileRow);
-  Value col = add(k0, mul(word, constant(2)));
+  Value col = add(k0, mul(word, index(2)));
   Value low = loadBF16Bits(buffer, row, rows, col, cols);
-  Value high = loadBF16Bits(buffer, row, rows, add(col, constant(1)), cols);
+  Value high = loadBF16Bits(buffer, row, rows, add(col, index(1)), cols);
   // The element of the lower k goes in the lower half of the register.
   Value shifted = arith::ShLIOp::create(
       b, loc, high, arith::ConstantIntOp::create(b, loc, 16, 32));
@@ -117,23 +105,19 @@ void TensorCoreMatmulBuilder::stage(Value buffer, Value tile, Value first,
 }
 
 void TensorCoreMatmulBuilder::build() {
-  Value one = constant(1);
+  Value one = index(1);
   Value m = memref::DimOp::create(b, loc, ops.a, 0);
   Value k = memref::DimOp::create(b, loc, ops.w, 1);
   Value n = memref::DimOp::create(b, loc, ops.w, 0);
-  // A launch of zero blocks is an error in CUDA: an empty A launches one
-  // block whose stores all fail the bounds checks.
-  auto blocks = [&](Value size, int64_t tile) -> Value {
-    Value count = arith::CeilDivUIOp::create(b, loc, size, constant(tile));
-    return arith::MaxUIOp::create(b, loc, count, one);
-  };
   auto workgroup = gpu::AddressSpaceAttr::get(
       b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto tileType = MemRefType::get({kTileRows, kSharedRowWords}, b.getI32Type(),
                                   MemRefLayoutAttrInterface(), workgroup);
+  // An empty A launches one block (blocksFor: CUDA refuses zero), whose
+  // stores all fail the bounds checks.
   auto launch = gpu::LaunchOp::create(
-      b, loc, blocks(n, kTileCols), blocks(m, kTileRows), one,
-      constant(kThreads), one, one, /*dynamicSharedMemorySize=*/nullptr,
+      b, loc, blocksFor(n, kTileCols), blocksFor(m, kTileRows), one,
+      index(kThreads), one, one, /*dynamicSharedMemorySize=*/nullptr,
       /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
       /*workgroupAttributions=*/TypeRange{tileType, tileType});
   OpBuilder::InsertionGuard insertion(b);
@@ -144,23 +128,23 @@ void TensorCoreMatmulBuilder::build() {
   Value wTile = launch.getWorkgroupAttributions()[1];
 
   thread = launch.getThreadIds().x;
-  Value rowBase = mul(launch.getBlockIds().y, constant(kTileRows));
-  Value colBase = mul(launch.getBlockIds().x, constant(kTileCols));
-  Value warp = arith::DivUIOp::create(b, loc, thread, constant(kWarpSize));
-  Value lane = arith::RemUIOp::create(b, loc, thread, constant(kWarpSize));
-  Value warpRow = mul(arith::DivUIOp::create(b, loc, warp, constant(2)),
-                      constant(kWarpRows));
-  Value warpCol = mul(arith::RemUIOp::create(b, loc, warp, constant(2)),
-                      constant(kWarpCols));
-  Value group = arith::DivUIOp::create(b, loc, lane, constant(4));
-  Value inGroup = arith::RemUIOp::create(b, loc, lane, constant(4));
+  Value rowBase = mul(launch.getBlockIds().y, index(kTileRows));
+  Value colBase = mul(launch.getBlockIds().x, index(kTileCols));
+  Value warp = arith::DivUIOp::create(b, loc, thread, index(kWarpSize));
+  Value lane = arith::RemUIOp::create(b, loc, thread, index(kWarpSize));
+  Value warpRow =
+      mul(arith::DivUIOp::create(b, loc, warp, index(2)), index(kWarpRows));
+  Value warpCol =
+      mul(arith::RemUIOp::create(b, loc, warp, index(2)), index(kWarpCols));
+  Value group = arith::DivUIOp::create(b, loc, lane, index(4));
+  Value inGroup = arith::RemUIOp::create(b, loc, lane, index(4));
 
   // One accumulator per element a thread owns: 4 per mma tile.
   Value zero =
       arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
   SmallVector<Value> initial(kMmaTilesM * kMmaTilesN * 4, zero);
   auto kLoop =
-      scf::ForOp::create(b, loc, constant(0), k, constant(kTileDepth), initial);
+      scf::ForOp::create(b, loc, index(0), k, index(kTileDepth), initial);
   {
     OpBuilder::InsertionGuard body(b);
     b.setInsertionPointToStart(kLoop.getBody());
@@ -173,21 +157,21 @@ void TensorCoreMatmulBuilder::build() {
 
     SmallVector<Value> acc(kLoop.getRegionIterArgs());
     for (int64_t step = 0; step < kTileDepth / kMmaDepth; ++step) {
-      Value word = add(constant(step * kMmaDepth / 2), inGroup);
-      Value wordHigh = add(word, constant(4));
+      Value word = add(index(step * kMmaDepth / 2), inGroup);
+      Value wordHigh = add(word, index(4));
       auto load = [&](Value tile, Value row, Value col) -> Value {
         return memref::LoadOp::create(b, loc, tile, ValueRange{row, col});
       };
       SmallVector<SmallVector<Value, 4>> aFragments, wFragments;
       for (int64_t i = 0; i < kMmaTilesM; ++i) {
-        Value row = add(add(warpRow, constant(i * kMmaRows)), group);
-        Value rowHigh = add(row, constant(8));
+        Value row = add(add(warpRow, index(i * kMmaRows)), group);
+        Value rowHigh = add(row, index(8));
         aFragments.push_back(
             {load(aTile, row, word), load(aTile, rowHigh, word),
              load(aTile, row, wordHigh), load(aTile, rowHigh, wordHigh)});
       }
       for (int64_t j = 0; j < kMmaTilesN; ++j) {
-        Value row = add(add(warpCol, constant(j * kMmaCols)), group);
+        Value row = add(add(warpCol, index(j * kMmaCols)), group);
         wFragments.push_back(
             {load(wTile, row, word), load(wTile, row, wordHigh)});
       }
@@ -208,10 +192,9 @@ void TensorCoreMatmulBuilder::build() {
     for (int64_t j = 0; j < kMmaTilesN; ++j)
       for (int64_t e = 0; e < 4; ++e) {
         Value row = add(add(rowBase, warpRow),
-                        add(constant(i * kMmaRows + (e / 2) * 8), group));
-        Value col =
-            add(add(colBase, warpCol),
-                add(constant(j * kMmaCols + e % 2), mul(inGroup, constant(2))));
+                        add(index(i * kMmaRows + (e / 2) * 8), group));
+        Value col = add(add(colBase, warpCol), add(index(j * kMmaCols + e % 2),
+                                                   mul(inGroup, index(2))));
         auto guard =
             scf::IfOp::create(b, loc, both(lessThan(row, m), lessThan(col, n)),
                               /*withElseRegion=*/false);
