@@ -1,6 +1,7 @@
 //===- EmulatorKernels.cpp - The CUDA kernels, compiled for the host ------===//
 
 #include "EmulatorKernels.h"
+#include "EmulatorWgmmaRewrite.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
@@ -11,23 +12,37 @@
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <dlfcn.h>
 
 using namespace attn_emu;
 
 namespace {
 
+/// A shared-memory global, renamed, and where it lies in the arena.
+struct SharedSlot {
+  std::string name;
+  size_t offset, bytes;
+};
+
 /// What the rewrite of one kernel module found.
 struct Rewritten {
   std::vector<std::string> kernels;
-  /// The shared-memory globals, renamed, with their sizes.
-  std::vector<std::pair<std::string, size_t>> shared;
+  std::vector<SharedSlot> shared;
+  /// The arena's length: every shared global, one after another.
+  size_t sharedBytes = 0;
 };
+
+/// What a wgmma descriptor's 14-bit start address (in 16-byte units)
+/// reaches: the arena is aligned to this, so that the address is an offset
+/// into it.
+constexpr size_t kDescriptorReach = size_t(1) << 18;
 
 /// `llvm.nvvm.a.b` -> `attn_emu_a_b`; `__nv_f` -> `attn_emu_libdevice_f`.
 std::string emulatorName(llvm::StringRef name) {
@@ -118,10 +133,106 @@ void addLaunchWrapper(llvm::Function &kernel) {
   b.CreateRetVoid();
 }
 
+/// Adds `function` and every function it calls, directly or not, to
+/// `reached`.
+void addCallees(llvm::Function &function,
+                llvm::SmallPtrSetImpl<llvm::Function *> &reached) {
+  if (!reached.insert(&function).second)
+    return;
+  for (llvm::Instruction &instruction : llvm::instructions(function))
+    if (auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction))
+      if (llvm::Function *callee = call->getCalledFunction())
+        addCallees(*callee, reached);
+}
+
+/// The functions of the kernels that issue wgmma.mma_async (after
+/// rewriteWgmmaAsm): those kernels and all they call.
+llvm::SmallPtrSet<llvm::Function *, 16> wgmmaFunctions(llvm::Module &module) {
+  llvm::SmallPtrSet<llvm::Function *, 16> functions;
+  for (llvm::Function &kernel : module) {
+    if (kernel.getCallingConv() != llvm::CallingConv::PTX_Kernel)
+      continue;
+    llvm::SmallPtrSet<llvm::Function *, 16> reached;
+    addCallees(kernel, reached);
+    if (llvm::any_of(reached, [](llvm::Function *function) {
+          return function->getName() == kWgmmaEntry;
+        }))
+      functions.insert(reached.begin(), reached.end());
+  }
+  return functions;
+}
+
+/// Whether an instruction of `functions` uses `value`, directly or through
+/// constant expressions.
+bool usedIn(const llvm::Value &value,
+            const llvm::SmallPtrSetImpl<llvm::Function *> &functions) {
+  for (const llvm::User *user : value.users()) {
+    if (auto *instruction = llvm::dyn_cast<llvm::Instruction>(user)) {
+      if (functions.contains(instruction->getFunction()))
+        return true;
+    } else if (llvm::isa<llvm::Constant>(user) && usedIn(*user, functions)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Gives each shared-memory global its offset in one arena and makes it an
+/// external declaration, which EmulatedKernels::create binds to the
+/// arena. The buffers of the kernels that issue wgmma.mma_async come first:
+/// a descriptor reaches only the arena's first 256 KiB (the GPU's shared
+/// memory is smaller still, but the arena holds every kernel's buffers).
+bool placeSharedGlobals(llvm::Module &module, Rewritten &found,
+                        std::string &error) {
+  llvm::SmallPtrSet<llvm::Function *, 16> wgmma = wgmmaFunctions(module);
+  std::vector<llvm::GlobalVariable *> shared, others;
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.getAddressSpace() == 3)
+      (usedIn(global, wgmma) ? shared : others).push_back(&global);
+  size_t wgmmaGlobals = shared.size();
+  shared.insert(shared.end(), others.begin(), others.end());
+  const llvm::DataLayout &layout = module.getDataLayout();
+  size_t wgmmaBytes = 0;
+  for (size_t i = 0; i < shared.size(); ++i) {
+    llvm::GlobalVariable &global = *shared[i];
+    llvm::Type *type = global.getValueType();
+    size_t bytes = layout.getTypeAllocSize(type);
+    size_t offset =
+        llvm::alignTo(found.sharedBytes,
+                      global.getAlign().value_or(layout.getABITypeAlign(type)));
+    std::string name = "attn_emu_shared_" +
+                       std::to_string(found.shared.size()) + "_" +
+                       global.getName().str();
+    found.shared.push_back({name, offset, bytes});
+    found.sharedBytes = offset + bytes;
+    if (i < wgmmaGlobals)
+      wgmmaBytes = found.sharedBytes;
+    // Shared memory has no initial value: the launch fills it per block.
+    auto *declaration = new llvm::GlobalVariable(
+        module, type, false, llvm::GlobalValue::ExternalLinkage, nullptr, name);
+    declaration->setAlignment(global.getAlign());
+    global.replaceAllUsesWith(
+        llvm::ConstantExpr::getAddrSpaceCast(declaration, global.getType()));
+    global.eraseFromParent();
+  }
+  if (wgmmaBytes > kDescriptorReach) {
+    error = "the shared memory of the kernels that issue wgmma.mma_async "
+            "takes " +
+            std::to_string(wgmmaBytes) +
+            " bytes, more than a matrix descriptor reaches (" +
+            std::to_string(kDescriptorReach) + ")";
+    return false;
+  }
+  return true;
+}
+
 /// Rewrites the kernel module `module` for the host (see the file comment).
 bool rewriteForHost(llvm::Module &module, Rewritten &found,
                     std::string &error) {
-  // Globals in the GPU's address spaces become plain globals, reached
+  if (!rewriteWgmmaAsm(module, error) ||
+      !placeSharedGlobals(module, found, error))
+    return false;
+  // Globals in the GPU's other address spaces become plain globals, reached
   // through an addrspacecast, which is a no-op on x86-64.
   int moved = 0;
   for (llvm::GlobalVariable &global :
@@ -135,9 +246,8 @@ bool rewriteForHost(llvm::Module &module, Rewritten &found,
                 !llvm::isa<llvm::UndefValue>(global.getInitializer())
             ? global.getInitializer()
             : llvm::Constant::getNullValue(type);
-    std::string name = "attn_emu_" +
-                       std::string(space == 3 ? "shared_" : "global_") +
-                       std::to_string(moved++) + "_" + global.getName().str();
+    std::string name = "attn_emu_global_" + std::to_string(moved++) + "_" +
+                       global.getName().str();
     auto *replacement = new llvm::GlobalVariable(
         module, type, global.isConstant(), llvm::GlobalValue::ExternalLinkage,
         init, name);
@@ -145,9 +255,6 @@ bool rewriteForHost(llvm::Module &module, Rewritten &found,
     global.replaceAllUsesWith(
         llvm::ConstantExpr::getAddrSpaceCast(replacement, global.getType()));
     global.eraseFromParent();
-    if (space == 3)
-      found.shared.push_back(
-          {name, module.getDataLayout().getTypeAllocSize(type)});
   }
   for (llvm::Function &function : llvm::make_early_inc_range(module)) {
     llvm::StringRef name = function.getName();
@@ -257,6 +364,26 @@ std::unique_ptr<EmulatedKernels> EmulatedKernels::create(mlir::ModuleOp module,
     runtime[(*jit)->mangleAndIntern("__truncsfbf2")] = {
         llvm::orc::ExecutorAddr::fromPtr(address),
         llvm::JITSymbolFlags::Exported};
+  // Shared memory is one arena, aligned so that a wgmma descriptor's start
+  // address is an offset into it.
+  std::unique_ptr<EmulatedKernels> result(new EmulatedKernels());
+  if (found.sharedBytes) {
+    result->arena.reset(static_cast<char *>(std::aligned_alloc(
+        kDescriptorReach, llvm::alignTo(found.sharedBytes, kDescriptorReach))));
+    if (!result->arena) {
+      error = "cannot allocate " + std::to_string(found.sharedBytes) +
+              " bytes of shared memory";
+      return nullptr;
+    }
+  }
+  for (const SharedSlot &slot : found.shared) {
+    char *data = result->arena.get() + slot.offset;
+    runtime[(*jit)->mangleAndIntern(slot.name)] = {
+        llvm::orc::ExecutorAddr::fromPtr(data), llvm::JITSymbolFlags::Exported};
+    result->module.shared.push_back({data, slot.bytes});
+  }
+  result->module.sharedArena = result->arena.get();
+  result->module.sharedArenaBytes = found.sharedBytes;
   if (llvm::Error defined = (*jit)->getMainJITDylib().define(
           llvm::orc::absoluteSymbols(std::move(runtime)))) {
     error = "cannot define the runtime routines: " +
@@ -269,7 +396,6 @@ std::unique_ptr<EmulatedKernels> EmulatedKernels::create(mlir::ModuleOp module,
     error = "the JIT rejects the kernels: " + llvm::toString(std::move(added));
     return nullptr;
   }
-  std::unique_ptr<EmulatedKernels> result(new EmulatedKernels());
   for (const std::string &kernel : found.kernels) {
     auto address = (*jit)->lookup(kernel + "_emu");
     if (!address) {
@@ -278,14 +404,6 @@ std::unique_ptr<EmulatedKernels> EmulatedKernels::create(mlir::ModuleOp module,
       return nullptr;
     }
     result->module.kernels[kernel] = address->toPtr<KernelEntry>();
-  }
-  for (const auto &[name, bytes] : found.shared) {
-    auto address = (*jit)->lookup(name);
-    if (!address) {
-      error = "no shared buffer " + name + ": " + message(address);
-      return nullptr;
-    }
-    result->module.shared.push_back({address->toPtr<void *>(), bytes});
   }
   result->jit = std::move(*jit);
   return result;

@@ -3,9 +3,11 @@
 // The kernels of the CUDA pipeline stopped after its NVVM phase, the very
 // LLVM IR the NVPTX backend would get, rewritten to run on the host and
 // JIT-compiled: nvvm intrinsics become calls to the emulator
-// (EmulatorLaunch.h), libdevice functions calls to host math, shared-memory
-// globals plain globals, and each kernel gets a wrapper `<kernel>_emu(void
-// **params)` taking its arguments as a CUDA launch passes them.
+// (EmulatorLaunch.h), wgmma's inline PTX calls to the emulator
+// (EmulatorWgmmaRewrite.h), libdevice functions calls to host math,
+// shared-memory globals buffers in one arena, other globals plain globals,
+// and each kernel gets a wrapper `<kernel>_emu(void **params)` taking its
+// arguments as a CUDA launch passes them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -42,6 +45,8 @@ public:
 private:
   EmulatedKernels() = default;
 
+  /// Every shared-memory global of the module, at its offset.
+  std::unique_ptr<char, void (*)(void *)> arena{nullptr, std::free};
   std::unique_ptr<llvm::orc::LLJIT> jit;
   KernelModule module;
 };

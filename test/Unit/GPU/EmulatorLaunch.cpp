@@ -3,6 +3,7 @@
 #include "EmulatorLaunch.h"
 #include "EmulatorFiber.h"
 #include "EmulatorWarp.h"
+#include "EmulatorWgmma.h"
 
 #include <algorithm>
 #include <cstring>
@@ -17,7 +18,18 @@ namespace attn_emu {
 namespace {
 
 enum class LaneState { Runnable, AtBarrier, AtCollective, Done };
-enum class Collective { Shuffle, Mma };
+enum class Collective { Shuffle, Mma, Wgmma };
+
+/// One thread's wgmma.mma_async not yet known complete: counted, since the
+/// emulator completes each at once, only to report a thread that never
+/// waits for them.
+struct WgmmaProgress {
+  bool fenced = false;
+  int64_t uncommitted = 0;
+  /// Groups committed so far, the last of them that holds an mma_async,
+  /// and the last known complete (1-based; 0 for none).
+  int64_t committed = 0, lastBusy = 0, completed = 0;
+};
 
 /// One GPU thread: its fiber, and its side of the collective it waits in.
 struct Lane {
@@ -32,6 +44,9 @@ struct Lane {
   MmaOperands mma = {};
   uint32_t shuffled = 0;
   float d[4] = {};
+  WgmmaForm wgmmaForm;
+  WgmmaOperands wgmma;
+  WgmmaProgress wgmmaProgress;
 };
 
 /// The kernels' locals and spills live on these.
@@ -62,6 +77,7 @@ struct FiberStack {
 };
 
 struct Run {
+  const KernelModule *module = nullptr;
   KernelEntry entry = nullptr;
   void **params = nullptr;
   Dim3 grid, block, ctaid;
@@ -70,8 +86,9 @@ struct Run {
   int current = 0;
   int live = 0;
   int atBarrier = 0;
-  /// Per warp, the lanes waiting in its collective.
-  std::vector<int> arrived;
+  /// Per warp, the lanes waiting in its collective; per warpgroup, the
+  /// warps whose lanes all wait in a wgmma.mma_async.
+  std::vector<int> arrived, warpsAtWgmma;
   std::string error;
 };
 
@@ -101,6 +118,50 @@ void arriveAtBarrier() {
     yieldToScheduler();
 }
 
+/// Completes a wgmma.mma_async once the warp of `first` (its first lane),
+/// whose lanes are all in it, is the last of its warpgroup to arrive:
+/// computes every lane's result and makes the warpgroup runnable. False if
+/// other warps are still to come, or with `run.error` set.
+bool completeWarpgroup(int first) {
+  Run &run = *active;
+  int group = first / kWarpgroupSize, begin = group * kWarpgroupSize;
+  std::string where = "warpgroup " + std::to_string(group);
+  if (begin + kWarpgroupSize > int(run.lanes.size())) {
+    run.error = where + ": wgmma.mma_async in a block of " +
+                std::to_string(run.lanes.size()) +
+                " threads (a warpgroup is 128 threads, four whole warps)";
+    return false;
+  }
+  if (++run.warpsAtWgmma[group] < kWarpgroupSize / kWarpSize)
+    return false;
+  run.warpsAtWgmma[group] = 0;
+  const Lane &leader = run.lanes[begin];
+  WgmmaOperands operands[kWarpgroupSize];
+  for (int i = 0; i < kWarpgroupSize; ++i) {
+    const Lane &lane = run.lanes[begin + i];
+    if (!(lane.wgmmaForm == leader.wgmmaForm) ||
+        !lane.wgmma.sameInstruction(leader.wgmma)) {
+      run.error = where + ": threads " + std::to_string(begin) + " and " +
+                  std::to_string(begin + i) +
+                  " meet different wgmma.mma_async (the ISA requires the "
+                  "same instruction and descriptors across the warpgroup)";
+      return false;
+    }
+    operands[i] = lane.wgmma;
+  }
+  std::string error =
+      warpgroupMma(leader.wgmmaForm, operands, run.module->sharedArena,
+                   run.module->sharedArenaBytes);
+  if (!error.empty()) {
+    run.error = where + ": wgmma.mma_async: " + error;
+    return false;
+  }
+  ++log.warpgroupMmas;
+  for (int i = begin; i < begin + kWarpgroupSize; ++i)
+    run.lanes[i].state = LaneState::Runnable;
+  return true;
+}
+
 /// Completes the calling lane's warp collective once all its lanes are in
 /// it, computing every lane's result; else waits for them.
 void arriveAtCollective() {
@@ -124,10 +185,12 @@ void arriveAtCollective() {
   const Lane &leader = run.lanes[first];
   for (int i = first; i < end; ++i) {
     const Lane &lane = run.lanes[i];
-    bool same = lane.collective == leader.collective &&
-                (lane.collective == Collective::Shuffle
-                     ? lane.mode == leader.mode
-                     : lane.halfOperands == leader.halfOperands);
+    // A wgmma.mma_async's operands are compared across its warpgroup.
+    bool same =
+        lane.collective == leader.collective &&
+        (lane.collective != Collective::Shuffle || lane.mode == leader.mode) &&
+        (lane.collective != Collective::Mma ||
+         lane.halfOperands == leader.halfOperands);
     if (!same) {
       run.error = where + ": threads " + std::to_string(first) + " and " +
                   std::to_string(i) + " meet different warp collectives";
@@ -155,6 +218,10 @@ void arriveAtCollective() {
       }
       lane.shuffled = run.lanes[first + source].value;
     }
+  } else if (self.collective == Collective::Wgmma) {
+    if (!completeWarpgroup(first))
+      yieldToScheduler();
+    return;
   } else {
     if (end - first != kWarpSize) {
       run.error = where + ": mma.sync in a warp of " +
@@ -178,6 +245,11 @@ void arriveAtCollective() {
 void laneMain() {
   Run &run = *active;
   run.entry(run.params);
+  const WgmmaProgress &progress = currentLane().wgmmaProgress;
+  if (progress.uncommitted || progress.lastBusy > progress.completed)
+    run.error = "thread " + std::to_string(run.current) +
+                " exits with a wgmma.mma_async not waited for (committed "
+                "with wgmma.commit_group, then wgmma.wait_group)";
   currentLane().state = LaneState::Done;
   --run.live;
   releaseBarrierIfComplete();
@@ -217,10 +289,12 @@ bool runBlock(Run &run) {
   for (Lane &lane : run.lanes) {
     prepareFiber(lane.fiber, lane.stack, kStackBytes, laneMain);
     lane.state = LaneState::Runnable;
+    lane.wgmmaProgress = {};
   }
   run.live = count;
   run.atBarrier = 0;
   run.arrived.assign((count + kWarpSize - 1) / kWarpSize, 0);
+  run.warpsAtWgmma.assign((count + kWarpgroupSize - 1) / kWarpgroupSize, 0);
   int64_t round = 0;
   while (run.live > 0) {
     bool ran = false;
@@ -273,6 +347,7 @@ std::string launch(const KernelModule &module, KernelEntry entry, Dim3 grid,
   if (active)
     return "a kernel launched from inside a kernel";
   Run run;
+  run.module = &module;
   run.entry = entry;
   run.params = params;
   run.grid = grid;
@@ -399,6 +474,50 @@ ATTN_EMU_EXPORT void attn_emu_mma_m16n8k16(int32_t halfOperands, uint32_t a0,
   arriveAtCollective();
   std::memcpy(d, currentLane().d, sizeof(float) * 4);
 }
+
+/// wgmma.mma_async as EmulatorWgmmaRewrite.cpp rewrites its inline PTX:
+/// the form, then the operands in the PTX order, the accumulators through
+/// memory.
+ATTN_EMU_EXPORT void attn_emu_wgmma_mma_async(int32_t n, int32_t halfOperands,
+                                              uint64_t descA, uint64_t descB,
+                                              int32_t scaleD, int32_t scaleA,
+                                              int32_t scaleB, int32_t transA,
+                                              int32_t transB,
+                                              float *accumulators) {
+  Lane &lane = currentLane();
+  if (!lane.wgmmaProgress.fenced) {
+    active->error = "thread " + std::to_string(active->current) +
+                    " issues a wgmma.mma_async before any wgmma.fence (the "
+                    "ISA requires one before the first)";
+    yieldToScheduler();
+    return;
+  }
+  ++lane.wgmmaProgress.uncommitted;
+  lane.collective = Collective::Wgmma;
+  lane.wgmmaForm = {n, halfOperands != 0};
+  lane.wgmma = {descA,  descB,  scaleD, scaleA,
+                scaleB, transA, transB, accumulators};
+  arriveAtCollective();
+}
+
+// The mma_async above completes before it returns, so these only keep the
+// count WgmmaProgress checks; fence.proxy.async has nothing to order.
+ATTN_EMU_EXPORT void attn_emu_wgmma_fence_sync_aligned() {
+  currentLane().wgmmaProgress.fenced = true;
+}
+ATTN_EMU_EXPORT void attn_emu_wgmma_commit_group_sync_aligned() {
+  WgmmaProgress &progress = currentLane().wgmmaProgress;
+  ++progress.committed;
+  if (progress.uncommitted)
+    progress.lastBusy = progress.committed;
+  progress.uncommitted = 0;
+}
+ATTN_EMU_EXPORT void attn_emu_wgmma_wait_group_sync_aligned(int64_t pending) {
+  WgmmaProgress &progress = currentLane().wgmmaProgress;
+  progress.completed =
+      std::max(progress.completed, progress.committed - pending);
+}
+ATTN_EMU_EXPORT void attn_emu_fence_proxy_async_shared_cta() {}
 
 // The host side, through EmulatorStubs.c.
 ATTN_EMU_EXPORT void *attn_emu_module_load() {

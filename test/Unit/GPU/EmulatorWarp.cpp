@@ -34,9 +34,7 @@ int shuffleSourceLane(ShuffleMode mode, int lane, int32_t b, int32_t c) {
   return inRange ? j : lane;
 }
 
-/// The 16-bit value in the low (`high` false) or high half of `word`.
-static double unpack(uint32_t word, bool high, bool halfOperands) {
-  uint16_t bits = high ? word >> 16 : word & 0xffff;
+double decodeOperand(uint16_t bits, bool halfOperands) {
   if (!halfOperands) {
     // bf16 is the top half of an f32.
     uint32_t f32Bits = uint32_t(bits) << 16;
@@ -46,6 +44,11 @@ static double unpack(uint32_t word, bool high, bool halfOperands) {
   }
   llvm::APFloat value(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
   return value.convertToFloat();
+}
+
+/// The 16-bit value in the low (`high` false) or high half of `word`.
+static double unpack(uint32_t word, bool high, bool halfOperands) {
+  return decodeOperand(high ? word >> 16 : word & 0xffff, halfOperands);
 }
 
 void mmaM16N8K16(const MmaOperands (&lanes)[kWarpSize], bool halfOperands,

@@ -33,6 +33,9 @@ struct MmaOperands {
   float c[4];
 };
 
+/// The bf16 (`halfOperands` false) or f16 value of `bits`, exactly.
+double decodeOperand(uint16_t bits, bool halfOperands);
+
 /// D = A.B + C of one warp: `d[lane]` gets that lane's four accumulators.
 /// `halfOperands` picks f16 operands, else bf16. Products (exact) and sums
 /// in double, rounded to f32 once.
