@@ -86,7 +86,8 @@ step "numerics: CPU and CUDA logits on the same random bf16 weights"
 "$BIN/attn-run" "$WORK/cpu.so" --init-random-weights "$WORK/weights" --dtype bf16 --seed 7 \
   || fail "attn-run --init-random-weights"
 # The manifest must say CUDA, or the runtime would run it as a CPU library.
-grep -aq '"target":{"kind":"cuda","arch":"'"$ARCH"'"}' "$WORK/cuda.so" \
+# (sm_90 libraries name sm_90a: their matmuls use wgmma.)
+grep -aqE '"target":\{"kind":"cuda","arch":"'"$ARCH"'a?"\}' "$WORK/cuda.so" \
   || fail "the CUDA library's manifest has no target {kind: cuda, arch: $ARCH}"
 cat >"$WORK/compare.py" <<'PY'
 import struct, sys
@@ -137,6 +138,11 @@ check_logits() { # name tokens [pipeline options]
     || { cat "$WORK/numerics.out"; fail "CUDA logits ($name) differ from the CPU's beyond bf16 tolerance"; }
 }
 check_logits default-12-tokens "$SHORT"
+# On sm_90 the default projections run on wgmma; the mma.sync kernels too.
+check_logits mma-sync-12-tokens "$SHORT" "wgmma=false"
+# Projection weights stored in bf16 on the device (the default for bf16
+# checkpoints; the random weights are bf16 values, so nothing is rounded).
+check_logits bf16-weights-12-tokens "$SHORT" "bf16-weights=true"
 check_logits tensor-cores-500-tokens "$LONG" "decode-max-rows=0"
 check_logits flash-decoding-500-tokens "$LONG" "decode-max-rows=1024"
 check_logits generic-attention-500-tokens "$LONG" "flash-attention=false"

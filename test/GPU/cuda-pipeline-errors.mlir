@@ -4,4 +4,4 @@
 
 // PHASE: attn-cuda-pipeline: unknown phase 'ptx' for stop-after (expected linalg, abi, bufferized, kernels, nvvm or llvm)
 // FORMAT: attn-cuda-pipeline: unknown format 'fatbin' (expected ptx or cubin)
-// ARCH: unknown CUDA architecture 'sm_70' (expected one of sm_80, sm_86, sm_89, sm_90)
+// ARCH: unknown CUDA architecture 'sm_70' (expected one of sm_80, sm_86, sm_89, sm_90, sm_90a)

@@ -8,7 +8,7 @@
 // ptxas assembles the RMSNorm kernels (f32 in cuda-pipeline-fusion.mlir,
 // bf16 here) and the fused element-wise kernels for both architectures.
 // SM80: gpu.binary @attn_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_80"{{.*}}>, properties = {{.*}}, bin = "\7FELF
-// SM90: gpu.binary @attn_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90"{{.*}}>, properties = {{.*}}, bin = "\7FELF
+// SM90: gpu.binary @attn_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a"{{.*}}>, properties = {{.*}}, bin = "\7FELF
 
 // The PTX of the bf16 norm over 4096: 8 warps' sums in 32 bytes of shared
 // memory, the shuffle butterfly, one barrier, rsqrt, and x * inv rounded

@@ -1,5 +1,5 @@
-// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline=stop-after=kernels | FileCheck %s
-// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels fuse-epilogues=false" | FileCheck %s --check-prefix=OFF
+// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels wgmma=false" | FileCheck %s
+// RUN: attn-opt %S/../Target/Inputs/tiny-model.mlir --attn-cuda-pipeline="stop-after=kernels fuse-epilogues=false wgmma=false" | FileCheck %s --check-prefix=OFF
 
 // In the model, the residual adds after the attention output and down
 // projections become the C of their tensor-core and GEMV kernels, which

@@ -260,3 +260,60 @@ func.func @one_init(%a: memref<?x64xf32>, %w: memref<96x64xf32>, %c: memref<?x96
   }
   return
 }
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// A bf16 weight (--attn-narrow-weights) widened in the body: the GEMV loads
+// 8 bf16 per 128-bit load and widens each, the tensor-core kernel takes its
+// bits as they are (no rounding of W).
+// CHECK-LABEL: func.func @bf16_weight(
+// CHECK-SAME: %[[A:.*]]: memref<?x64xf32>, %[[W:.*]]: memref<96x64xbf16>
+// CHECK: scf.for %[[KV:.*]] = %{{.*}} to %{{.*}} step %c256{{.*}} iter_args
+// CHECK: %[[V:.*]] = vector.load %[[W]][%{{.*}}, %[[KV]]] {alignment = 16 : i64} : memref<96x64xbf16>, vector<8xbf16>
+// CHECK-COUNT-8: arith.extf %{{.*}} : bf16 to f32
+// CHECK: } else {
+// CHECK: %[[SCALAR:.*]] = memref.load %[[W]]
+// CHECK-NEXT: arith.extf %[[SCALAR]] : bf16 to f32
+// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c128,
+// CHECK: %[[WBF16:.*]] = memref.load %[[W]]
+// CHECK-NEXT: %[[BITS:.*]] = arith.bitcast %[[WBF16]] : bf16 to i16
+// CHECK: nvvm.mma.sync
+func.func @bf16_weight(%a: memref<?x64xf32>, %w: memref<96x64xbf16>, %c: memref<?x96xf32>) {
+  linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<96x64xbf16>) outs(%c : memref<?x96xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %wide = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// The contraction interface looks through any chain of casts; a bf16
+// weight read as its bits (an integer) is not attn.linear's widening.
+// CHECK-LABEL: func.func @bf16_weight_as_integer(
+// CHECK: linalg.generic
+// CHECK-NOT: gpu.launch
+func.func @bf16_weight_as_integer(%a: memref<?x64xf32>, %w: memref<96x64xbf16>, %c: memref<?x96xf32>) {
+  linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x64xf32>, memref<96x64xbf16>) outs(%c : memref<?x96xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %bits = arith.bitcast %y : bf16 to i16
+    %wide = arith.sitofp %bits : i16 to f32
+    %p = arith.mulf %x, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -242,15 +242,17 @@ LogicalResult mlir::attn::compile(const CompileOptions &options,
   } else if (options.targetKind == TargetKind::CUDA) {
     // The CUDA target runs its own pipeline from the graph.
     timer.start("CUDA pipeline and code generation for " + options.cuda.arch);
+    CUDATargetOptions cuda = options.cuda;
+    cuda.bf16Checkpoint = parsed->config.checkpointType == "bfloat16";
     if (options.emit == EmitKind::Library) {
-      if (failed(compileToCUDALibrary(*module, options.cuda,
-                                      output->getTemporaryPath())))
+      if (failed(
+              compileToCUDALibrary(*module, cuda, output->getTemporaryPath())))
         return failure();
     } else {
       llvm::raw_string_ostream os(bytes);
       if (failed(options.emit == EmitKind::Ptx
-                     ? emitPTX(*module, options.cuda, os)
-                     : emitCUDAHostLLVMIR(*module, options.cuda, os)))
+                     ? emitPTX(*module, cuda, os)
+                     : emitCUDAHostLLVMIR(*module, cuda, os)))
         return failure();
     }
     timer.stop();

@@ -3,6 +3,7 @@
 #include "attn/GPU/CUDAPipeline.h"
 
 #include "attn/Conversion/Passes.h"
+#include "attn/GPU/CUDAArch.h"
 #include "attn/GPU/Passes.h"
 #include "attn/Pipelines/PipelineSteps.h"
 #include "attn/Transforms/Passes.h"
@@ -47,12 +48,15 @@ static constexpr llvm::StringLiteral kLibdevice =
 
 /// Loop nests to kernels: every copy becomes a linalg op, every linalg op a
 /// parallel loop nest, every outermost nest a launch, every launch a kernel.
-static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options) {
+static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options,
+                       StringRef chip) {
   pm.addPass(createExpandKernelCallsPass());
   pm.addPass(createCopiesToLinalgPass());
   if (options.tileMatmuls) {
     TileMatmulPassOptions tileOptions;
     tileOptions.gemvMaxRows = options.gemvMaxRows;
+    std::optional<CUDAArch> target = lookupCUDAArch(chip);
+    tileOptions.wgmma = target && target->isFeatureTarget();
     pm.addPass(createTileMatmulPass(tileOptions));
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
@@ -67,7 +71,7 @@ static void addKernels(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createLoopInvariantCodeMotionPass());
   addAttnCleanup(pm);
   CheckSharedMemoryPassOptions checkOptions;
-  checkOptions.chip = options.arch;
+  checkOptions.chip = chip.str();
   pm.addPass(createCheckSharedMemoryPass(checkOptions));
 }
 
@@ -91,10 +95,11 @@ static std::string findToolkit(StringRef requested) {
 /// Kernels to NVVM, as upstream's gpu-lower-to-nvvm-pipeline does. Math
 /// functions lower to libdevice calls (__nv_expf, ...), which are linked
 /// from the toolkit's libdevice when the kernels are serialised.
-static void addNVVM(OpPassManager &pm, const CUDAPipelineOptions &options) {
+static void addNVVM(OpPassManager &pm, const CUDAPipelineOptions &options,
+                    StringRef chip) {
   pm.addPass(createSCFToControlFlowPass());
   GpuNVVMAttachTargetOptions target;
-  target.chip = options.arch;
+  target.chip = chip.str();
   target.optLevel = options.optLevel;
   std::string toolkit = findToolkit(options.toolkitPath);
   if (llvm::sys::fs::exists(toolkit + "/" + kLibdevice))
@@ -134,9 +139,19 @@ static void addHostToLLVM(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
+/// The target the kernels are compiled for: the architecture-specific one
+/// where wgmma is wanted and the architecture has it, else the architecture.
+static std::string kernelTarget(const CUDAPipelineOptions &options) {
+  std::optional<CUDAArch> arch = lookupCUDAArch(options.arch);
+  if (options.wgmma && arch && !arch->featureTarget.empty())
+    return arch->featureTarget.str();
+  return options.arch;
+}
+
 void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
                                       const CUDAPipelineOptions &options) {
   auto done = [&](CUDAPhase phase) { return options.stopAfter == phase; };
+  std::string chip = kernelTarget(options);
 
   // The queries' rotation into attention's kernels, the keys' into the
   // cache write: two element-wise kernels and a copy fewer per layer.
@@ -150,6 +165,8 @@ void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
     attention.decodeMaxRows = options.decodeMaxRows;
     pm.addPass(createFlashAttentionPass(attention));
   }
+  if (options.bf16Weights.value_or(false))
+    pm.addPass(createNarrowWeightsPass());
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseEpilogues) {
@@ -164,7 +181,7 @@ void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
   pm.addPass(createLowerWeightsPass());
   // Before the manifest becomes the attn_manifest string.
   RecordCUDATargetPassOptions record;
-  record.chip = options.arch;
+  record.chip = chip;
   pm.addPass(createRecordCUDATargetPass(record));
   pm.addPass(createGenerateABIPass());
   pm.addPass(createReportLaunchErrorsPass());
@@ -179,11 +196,11 @@ void mlir::attn::populateCUDAPipeline(OpPassManager &pm,
   if (done(CUDAPhase::Bufferized))
     return;
 
-  addKernels(pm, options);
+  addKernels(pm, options, chip);
   if (done(CUDAPhase::Kernels))
     return;
 
-  addNVVM(pm, options);
+  addNVVM(pm, options, chip);
   if (done(CUDAPhase::NVVM))
     return;
 
@@ -219,6 +236,15 @@ struct CUDAPipelineCLOptions
       *this, "gemv-max-rows",
       llvm::cl::desc("Most rows of A that take the GEMV kernel"),
       llvm::cl::init(4)};
+  Option<bool> wgmma{
+      *this, "wgmma",
+      llvm::cl::desc("On sm_90: kernels for sm_90a with warpgroup-MMA "
+                     "matmuls (off: mma.sync, runs on later GPUs too)"),
+      llvm::cl::init(true)};
+  Option<bool> bf16Weights{
+      *this, "bf16-weights",
+      llvm::cl::desc("Store the weights only projections read in bf16 "
+                     "(default: where the checkpoint is bf16)")};
   Option<bool> fuseRMSNorm{
       *this, "fuse-rmsnorm",
       llvm::cl::desc("One kernel of a block per row for attn.rms_norm (off: "
@@ -266,6 +292,9 @@ LogicalResult mlir::attn::parseCUDAPipelineOptions(
   options.blockSize = clOptions.blockSize;
   options.tileMatmuls = clOptions.tileMatmuls;
   options.gemvMaxRows = clOptions.gemvMaxRows;
+  options.wgmma = clOptions.wgmma;
+  if (clOptions.bf16Weights.hasValue())
+    options.bf16Weights = clOptions.bf16Weights;
   options.fuseRMSNorm = clOptions.fuseRMSNorm;
   options.fuseEpilogues = clOptions.fuseEpilogues;
   options.fuseRope = clOptions.fuseRope;

@@ -23,12 +23,21 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-/// The bytes of a statically shaped workgroup buffer, or nullopt.
+/// The bytes of a statically shaped workgroup buffer of scalars or of
+/// vectors of them, or nullopt.
 static std::optional<int64_t> staticBytes(MemRefType type) {
-  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+  Type element = type.getElementType();
+  int64_t elementBits = 0;
+  if (element.isIntOrFloat())
+    elementBits = element.getIntOrFloatBitWidth();
+  else if (auto vector = dyn_cast<VectorType>(element);
+           vector && !vector.isScalable() &&
+           vector.getElementType().isIntOrFloat())
+    elementBits = vector.getNumElements() *
+                  vector.getElementType().getIntOrFloatBitWidth();
+  if (!type.hasStaticShape() || elementBits == 0)
     return std::nullopt;
-  return type.getNumElements() *
-         llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  return type.getNumElements() * llvm::divideCeil(elementBits, 8);
 }
 
 static bool isWorkgroup(MemRefType type) {

@@ -3,14 +3,15 @@
 // Decode multiplies one row of A by the whole weight: every weight element
 // is used once, so the kernel is bound by reading W and tensor cores would
 // leave 15 of 16 rows of each tile empty. Instead each warp owns one column
-// n of C and streams row n of W: where k is a multiple of 4 and W is 16-byte
-// aligned (checked in the kernel, the same answer for every thread), lane l
-// loads W[n, 4l + 128j .. +3] as one 128-bit load, so that a warp's load
-// reads 512 contiguous bytes; otherwise it falls back to 32-bit loads 32
-// elements apart (128 contiguous bytes per warp load). The 32 partial sums
-// are added by a butterfly of shuffles. The rows of A are visited one after
-// another; for the few rows this kernel is chosen for, the second and later
-// passes over W's row hit the L1 cache. Everything stays in f32.
+// n of C and streams row n of W: where k is a multiple of v (the elements
+// of 16 bytes: 4 f32 or 8 bf16) and W is 16-byte aligned (checked in the
+// kernel, the same answer for every thread), lane l loads
+// W[n, v l + 32 v j .. +v-1] as one 128-bit load, so that a warp's load
+// reads 512 contiguous bytes; otherwise it falls back to scalar loads 32
+// elements apart. The 32 partial sums are added by a butterfly of shuffles.
+// The rows of A are visited one after another; for the few rows this kernel
+// is chosen for, the second and later passes over W's row hit the L1 cache.
+// A bf16 W is widened exactly; the arithmetic is f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,28 +29,34 @@ using namespace mlir::attn;
 
 namespace {
 
-/// f32 elements of one vector load of W.
-constexpr int64_t kVectorWidth = 4;
+/// Bytes of one vector load of W.
+constexpr int64_t kVectorBytes = 16;
 
 class GemvBuilder : GPUKernelBuilder {
 public:
   GemvBuilder(OpBuilder &b, Location loc, const MatmulOperands &operands)
-      : GPUKernelBuilder(b, loc), ops(operands) {}
+      : GPUKernelBuilder(b, loc), ops(operands),
+        weightType(cast<MemRefType>(operands.w.getType())),
+        vectorWidth(kVectorBytes * 8 /
+                    weightType.getElementType().getIntOrFloatBitWidth()) {}
 
   void build();
 
 private:
   /// This lane's part of row `row` of A times row `column` of W, through
-  /// 32-bit loads.
+  /// scalar loads.
   Value scalarDot(Value row);
-  /// The same through 128-bit loads of W; needs k % 4 == 0 and W 16-byte
-  /// aligned.
+  /// The same through 128-bit loads of W; needs k % vectorWidth == 0 and W
+  /// 16-byte aligned.
   Value vectorDot(Value row);
-  /// Whether W's rows all start 16-byte aligned: k % 4 == 0 (known here)
-  /// and the buffer's address (known on the device).
+  /// Whether W's rows all start 16-byte aligned: k % vectorWidth == 0
+  /// (known here) and the buffer's address (known on the device).
   Value isWeightAligned();
 
   MatmulOperands ops;
+  MemRefType weightType;
+  /// W's elements per 128-bit load.
+  int64_t vectorWidth;
   Value k, lane, column;
 };
 
@@ -62,7 +69,7 @@ Value GemvBuilder::scalarDot(Value row) {
   b.setInsertionPointToStart(dot.getBody());
   Value i = dot.getInductionVar();
   Value x = memref::LoadOp::create(b, loc, ops.a, ValueRange{row, i});
-  Value w = memref::LoadOp::create(b, loc, ops.w, ValueRange{column, i});
+  Value w = toF32(memref::LoadOp::create(b, loc, ops.w, ValueRange{column, i}));
   Value sum = arith::AddFOp::create(b, loc, dot.getRegionIterArgs()[0],
                                     arith::MulFOp::create(b, loc, x, w));
   scf::YieldOp::create(b, loc, sum);
@@ -70,24 +77,22 @@ Value GemvBuilder::scalarDot(Value row) {
 }
 
 Value GemvBuilder::vectorDot(Value row) {
-  Value first = arith::MulIOp::create(b, loc, lane, index(kVectorWidth));
+  Value first = mul(lane, vectorWidth);
   auto dot = scf::ForOp::create(
-      b, loc, first, k, index(kWarpSize * kVectorWidth), ValueRange{f32(0.0)});
+      b, loc, first, k, index(kWarpSize * vectorWidth), ValueRange{f32(0.0)});
   OpBuilder::InsertionGuard body(b);
   b.setInsertionPointToStart(dot.getBody());
   Value i = dot.getInductionVar();
-  auto vectorType = VectorType::get({kVectorWidth}, b.getF32Type());
-  Value w =
-      vector::LoadOp::create(b, loc, vectorType, ops.w, ValueRange{column, i},
-                             /*nontemporal=*/false, llvm::MaybeAlign(16));
+  auto vectorType = VectorType::get({vectorWidth}, weightType.getElementType());
+  Value w = vector::LoadOp::create(
+      b, loc, vectorType, ops.w, ValueRange{column, i},
+      /*nontemporal=*/false, llvm::MaybeAlign(kVectorBytes));
   Value sum = dot.getRegionIterArgs()[0];
   // A's row is not known to be aligned (the logits read a strided view);
   // it is small and shared by every warp, so 32-bit loads cost little.
-  for (int64_t j = 0; j < kVectorWidth; ++j) {
-    Value x = memref::LoadOp::create(
-        b, loc, ops.a,
-        ValueRange{row, arith::AddIOp::create(b, loc, i, index(j))});
-    Value wj = vector::ExtractOp::create(b, loc, w, j);
+  for (int64_t j = 0; j < vectorWidth; ++j) {
+    Value x = memref::LoadOp::create(b, loc, ops.a, ValueRange{row, add(i, j)});
+    Value wj = toF32(vector::ExtractOp::create(b, loc, w, j));
     sum = arith::AddFOp::create(b, loc, sum,
                                 arith::MulFOp::create(b, loc, x, wj));
   }
@@ -97,7 +102,7 @@ Value GemvBuilder::vectorDot(Value row) {
 
 Value GemvBuilder::isWeightAligned() {
   Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, ops.w);
-  Value misalignment = arith::RemUIOp::create(b, loc, address, index(16));
+  Value misalignment = rem(address, kVectorBytes);
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, misalignment,
                                index(0));
 }
@@ -115,8 +120,7 @@ void GemvBuilder::build() {
   Value warp = div(thread, kWarpSize);
   lane = rem(thread, kWarpSize);
   column = add(mul(launch.getBlockIds().x, kGemvWarps), warp);
-  bool vectorizable =
-      cast<MemRefType>(ops.w.getType()).getDimSize(1) % kVectorWidth == 0;
+  bool vectorizable = weightType.getDimSize(1) % vectorWidth == 0;
   Value aligned = vectorizable ? isWeightAligned() : Value();
   // The whole warp takes the same branch, as the shuffles need.
   auto inRange =

@@ -1,8 +1,9 @@
 //===- MatmulKernels.h - GPU kernels for C[m, n] += A[m, k] * W[n, k] -----===//
 //
-// The two kernels of --attn-gpu-tile-matmul, each built as a gpu.launch at
-// the builder's insertion point: a block-tiled tensor-core kernel for many
-// rows of A (prefill) and a warp-per-output GEMV for a few (decode).
+// The kernels of --attn-gpu-tile-matmul, each built as a gpu.launch at the
+// builder's insertion point: a block-tiled tensor-core kernel for many rows
+// of A (prefill; mma.sync, or wgmma on sm_90a) and a warp-per-output GEMV
+// for a few (decode).
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +36,16 @@ constexpr int64_t kSharedRowWords = kTileDepth / 2 + 4;
 constexpr int64_t kTensorCoreSharedBytes =
     (kTileRows + kTileCols) * kSharedRowWords * 4;
 
+/// The tile sizes of the warpgroup-MMA kernel (sm_90a): a block of
+/// `kWgmmaWarpgroups` warpgroups computes a `kWgmmaTileRows` x
+/// `kWgmmaTileCols` tile of C, staging `kWgmmaTileDepth` columns of k of A
+/// and W at a time as bf16 in shared memory.
+constexpr int64_t kWgmmaTileRows = 128, kWgmmaTileCols = 128,
+                  kWgmmaTileDepth = 64, kWgmmaWarpgroups = 2;
+/// Bytes of shared memory the warpgroup-MMA kernel declares (A and W tiles).
+constexpr int64_t kWgmmaSharedBytes =
+    (kWgmmaTileRows + kWgmmaTileCols) * kWgmmaTileDepth * 2;
+
 /// Warps per block of the GEMV kernel, one output column each.
 constexpr int64_t kGemvWarps = 8;
 
@@ -42,6 +53,12 @@ constexpr int64_t kGemvWarps = 8;
 /// nearest even on the way into shared memory), f32 accumulation.
 void buildTensorCoreMatmul(OpBuilder &b, Location loc,
                            const MatmulOperands &operands);
+
+/// Builds C += A . W^T with sm_90a's `wgmma.mma_async` (bf16 operands read
+/// from shared memory, f32 accumulators); the kernel module must target
+/// sm_90a.
+void buildWgmmaMatmul(OpBuilder &b, Location loc,
+                      const MatmulOperands &operands);
 
 /// Builds C += A . W^T in f32, one warp per column of C reading the
 /// matching row of W with coalesced loads, reduced by warp shuffles.

@@ -23,11 +23,11 @@ namespace attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-/// Whether `op` is attn.linear's contraction with a weight W statically
-/// shaped and contiguous, as the weight table hands it out (attention's K is
-/// neither).
+/// Whether `op` is attn.linear's contraction with a weight W (f32 or bf16)
+/// statically shaped and contiguous, as the weight table hands it out
+/// (attention's K is neither).
 static bool isLinearContraction(linalg::GenericOp op) {
-  if (!isTransposedMatmul(op))
+  if (!isTransposedMatmul(op, /*bf16Weight=*/true))
     return false;
   auto weight = cast<MemRefType>(op.getDpsInputs()[1].getType());
   return weight.hasStaticShape() && weight.getLayout().isIdentity();
@@ -46,8 +46,9 @@ static linalg::FillOp findZeroFill(linalg::GenericOp op) {
 }
 
 /// Replaces `op` by the GEMV for up to `gemvMaxRows` rows of A and the
-/// tensor-core kernel for more.
-static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows) {
+/// tensor-core kernel (warpgroup MMA with `wgmma`) for more.
+static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows,
+                               bool wgmma) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   MatmulOperands operands{op.getDpsInputs()[0], op.getDpsInputs()[1],
@@ -56,8 +57,14 @@ static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows) {
     operands.accumulate = false;
     fill.erase();
   }
+  auto buildTensorCores = [&] {
+    if (wgmma)
+      buildWgmmaMatmul(b, loc, operands);
+    else
+      buildTensorCoreMatmul(b, loc, operands);
+  };
   if (gemvMaxRows == 0) {
-    buildTensorCoreMatmul(b, loc, operands);
+    buildTensorCores();
     op.erase();
     return;
   }
@@ -69,7 +76,7 @@ static void replaceContraction(linalg::GenericOp op, int64_t gemvMaxRows) {
   b.setInsertionPoint(choice.thenBlock()->getTerminator());
   buildGemv(b, loc, operands);
   b.setInsertionPoint(choice.elseBlock()->getTerminator());
-  buildTensorCoreMatmul(b, loc, operands);
+  buildTensorCores();
   op.erase();
 }
 
@@ -91,7 +98,7 @@ struct TileMatmulPass : mlir::attn::impl::TileMatmulPassBase<TileMatmulPass> {
         contractions.push_back(op);
     });
     for (linalg::GenericOp op : contractions)
-      replaceContraction(op, gemvMaxRows);
+      replaceContraction(op, gemvMaxRows, wgmma);
   }
 };
 

@@ -71,6 +71,8 @@ FailureOr<CUDAPipelineOptions> mlir::attn::resolvePipelineOptions(
     return failure();
   pipeline.stopAfter = stopAfter;
   pipeline.arch = options.arch;
+  if (!pipeline.bf16Weights)
+    pipeline.bf16Weights = options.bf16Checkpoint;
   pipeline.optLevel = std::min(options.optLevel, 3u);
   pipeline.format = CUDABinaryFormat::PTX;
   if (options.format == CUDAKernelFormat::PTX)

@@ -2,9 +2,11 @@
 
 #include "attn/Transforms/MatmulForms.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 
-bool mlir::attn::isTransposedMatmul(linalg::GenericOp op) {
+bool mlir::attn::isTransposedMatmul(linalg::GenericOp op, bool bf16Weight) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 3 ||
       !linalg::isaContractionOpInterface(op))
@@ -22,8 +24,19 @@ bool mlir::attn::isTransposedMatmul(linalg::GenericOp op) {
                                      AffineMap::get(3, 0, {m, n}, context)};
   if (op.getIndexingMapsArray() != expected)
     return false;
-  return llvm::all_of(op->getOperands(), [](Value operand) {
+  auto elementType = [](Value operand) -> Type {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    return type && type.getElementType().isF32();
-  });
+    return type ? type.getElementType() : Type();
+  };
+  Type weight = elementType(op.getDpsInputs()[1]);
+  if (!weight || !(weight.isF32() || (bf16Weight && weight.isBF16())))
+    return false;
+  // The contraction interface looks through casts: a bf16 weight must be
+  // widened to f32, nothing else.
+  if (weight.isBF16() &&
+      !llvm::all_of(op.getRegionInputArgs()[1].getUsers(),
+                    [](Operation *user) { return isa<arith::ExtFOp>(user); }))
+    return false;
+  return elementType(op.getDpsInputs()[0]).isF32() &&
+         elementType(op.getDpsInits()[0]).isF32();
 }

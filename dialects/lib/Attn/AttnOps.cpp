@@ -153,8 +153,18 @@ LogicalResult LinearOp::verify() {
                          << dimToString(result.getDimSize(rank - 1))
                          << ") do not match weight out_features ("
                          << dimToString(outFeatures) << ")";
-  if (failed(verifySameElementType(*this, "weight", input, weight)) ||
-      failed(verifySameElementType(*this, "result", input, result)))
+  // A weight may be stored in a narrower type that the input's holds
+  // exactly (bf16 weights of an f32 graph): it is widened before the
+  // multiply, so the arithmetic is the input's.
+  auto inputElement = cast<FloatType>(input.getElementType());
+  auto weightElement = cast<FloatType>(weight.getElementType());
+  if (weightElement != inputElement &&
+      !llvm::APFloat::isRepresentableBy(weightElement.getFloatSemantics(),
+                                        inputElement.getFloatSemantics()))
+    return emitOpError() << "weight element type " << weightElement
+                         << " does not convert exactly to the input's "
+                         << inputElement;
+  if (failed(verifySameElementType(*this, "result", input, result)))
     return failure();
   if (Value bias = getBias()) {
     auto biasType = cast<RankedTensorType>(bias.getType());

@@ -71,6 +71,17 @@ bool attn::cuda::checkDevice(const std::string &library,
             std::to_string(actual) + " if attnc supports it)";
     return false;
   }
+  // sm_90a code (wgmma) exists on compute capability 9.0 only; the driver
+  // would refuse it on any other GPU with a message that names no cause.
+  if (arch.back() == 'a' && actual != required) {
+    error = prefix + "its kernels use the architecture-specific features of " +
+            arch + ", which only GPUs of compute capability " +
+            capabilityName(required) + " have, and GPU 0 (" + name + ") is " +
+            capabilityName(actual) + " (rebuild with --cuda-arch=sm_" +
+            std::to_string(actual) +
+            " if attnc supports it, or with --pipeline-options=wgmma=false)";
+    return false;
+  }
   if (exactMajor && actual / 10 != required / 10) {
     error = prefix + "its kernels are cubins for compute capability " +
             capabilityName(required) + " and GPU 0 (" + name + ") is " +

@@ -23,7 +23,8 @@ int parseArch(const std::string &arch);
 
 /// Checks that a library built for `arch` can run here: the driver loads
 /// and initialises, there is a GPU, and GPU 0's compute capability is at
-/// least `arch`'s (same major version for a cubin, `exactMajor`). On
+/// least `arch`'s (same major version for a cubin, `exactMajor`; exactly
+/// `arch`'s for an architecture-specific target such as sm_90a). On
 /// failure returns false with a message in `error` that names `library`
 /// (the model library's path) and what is missing.
 bool checkDevice(const std::string &library, const std::string &arch,

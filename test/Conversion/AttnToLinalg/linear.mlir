@@ -24,3 +24,17 @@ func.func @linear_bias(%x: tensor<?x16xf32>, %w: tensor<8x16xf32>, %b: tensor<8x
   %r = attn.linear %x, %w bias %b : (tensor<?x16xf32>, tensor<8x16xf32>, tensor<8xf32>) -> tensor<?x8xf32>
   return %r : tensor<?x8xf32>
 }
+
+// -----
+
+// A bf16 weight is widened inside the contraction's body: read narrow.
+// CHECK-LABEL: func.func @linear_bf16_weight
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x16xf32>, tensor<8x16xbf16>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[W:.*]]: bf16, %[[ACC:.*]]: f32):
+// CHECK-NEXT: %[[WIDE:.*]] = arith.extf %[[W]] : bf16 to f32
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[X]], %[[WIDE]] : f32
+// CHECK-NEXT: arith.addf %[[ACC]], %[[P]] : f32
+func.func @linear_bf16_weight(%x: tensor<?x16xf32>, %w: tensor<8x16xbf16>) -> tensor<?x8xf32> {
+  %r = attn.linear %x, %w : (tensor<?x16xf32>, tensor<8x16xbf16>) -> tensor<?x8xf32>
+  return %r : tensor<?x8xf32>
+}

@@ -228,9 +228,17 @@ func.func @linear_out_features(%x: tensor<?x8xf32>, %w: tensor<16x8xf32>) {
 
 // -----
 
-func.func @linear_weight_element_type(%x: tensor<?x8xf32>, %w: tensor<16x8xf16>) {
-  // expected-error @+1 {{weight element type 'f16' does not match 'f32'}}
-  %0 = attn.linear %x, %w : (tensor<?x8xf32>, tensor<16x8xf16>) -> tensor<?x16xf32>
+func.func @linear_weight_element_type(%x: tensor<?x8xf32>, %w: tensor<16x8xf64>) {
+  // expected-error @+1 {{weight element type 'f64' does not convert exactly to the input's 'f32'}}
+  %0 = attn.linear %x, %w : (tensor<?x8xf32>, tensor<16x8xf64>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @linear_bf16_weight_of_f16(%x: tensor<?x8xf16>, %w: tensor<16x8xbf16>) {
+  // expected-error @+1 {{weight element type 'bf16' does not convert exactly to the input's 'f16'}}
+  %0 = attn.linear %x, %w : (tensor<?x8xf16>, tensor<16x8xbf16>) -> tensor<?x16xf16>
   return
 }
 

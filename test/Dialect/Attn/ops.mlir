@@ -62,6 +62,16 @@ func.func @linear_no_bias(%x: tensor<?x8xf32>, %w: tensor<16x8xf32>) -> tensor<?
   return %0 : tensor<?x16xf32>
 }
 
+// A weight narrower than the input, which f32 holds exactly.
+// CHECK-LABEL: func @linear_bf16_weight
+// GENERIC-LABEL: sym_name = "linear_bf16_weight"
+func.func @linear_bf16_weight(%x: tensor<?x8xf32>, %w: tensor<16x8xbf16>) -> tensor<?x16xf32> {
+  // CHECK: attn.linear %{{.*}}, %{{.*}} : (tensor<?x8xf32>, tensor<16x8xbf16>) -> tensor<?x16xf32>
+  // GENERIC: "attn.linear"(%{{.*}}, %{{.*}}) : (tensor<?x8xf32>, tensor<16x8xbf16>) -> tensor<?x16xf32>
+  %0 = attn.linear %x, %w : (tensor<?x8xf32>, tensor<16x8xbf16>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
 // CHECK-LABEL: func @linear_bias
 // GENERIC-LABEL: sym_name = "linear_bias"
 func.func @linear_bias(%x: tensor<2x?x8xf32>, %w: tensor<16x8xf32>, %b: tensor<16xf32>) -> tensor<2x?x16xf32> {

@@ -112,7 +112,9 @@ std::string runThroughTheRuntime(const std::string &library) {
       ::attn::rt::parseManifest(attn_model_manifest(model), library, manifest);
   if (!status.ok())
     return status.message();
-  if (manifest.targetKind != "cuda" || manifest.targetArch != "sm_90")
+  // sm_90's kernels target sm_90a (wgmma); the manifest names what the
+  // kernels need.
+  if (manifest.targetKind != "cuda" || manifest.targetArch != "sm_90a")
     return "manifest target " + manifest.targetKind + " " + manifest.targetArch;
   llvm::SmallString<64> weights;
   if (llvm::sys::fs::createTemporaryFile("attn-cuda-runtime", "safetensors",
@@ -337,7 +339,7 @@ TEST_F(CUDALibraryInRuntime, OpenWithoutADriverFails) {
         std::exit(status);
       },
       testing::ExitedWithCode(ATTN_ERROR_LIBRARY),
-      "built for CUDA sm_90, but cannot load the CUDA driver library");
+      "built for CUDA sm_90a, but cannot load the CUDA driver library");
 }
 
 } // namespace

@@ -1,10 +1,10 @@
 //===- CUDALibraryTest.cpp - A CUDA model library, loaded without a GPU ---===//
 //
 // The tiny model of test/Target/Inputs compiled to model.so for sm_90 (PTX
-// embedded) and loaded with dlopen: it needs nothing but libc, exports only
-// the ABI, names its target in the manifest, and its entry points run their
-// host code and return the driver's error where there is no driver, and
-// reach the (stand-in) driver's launches where there is one. The numbers
+// for sm_90a embedded) and loaded with dlopen: it needs nothing but libc,
+// exports only the ABI, names its target in the manifest, and its entry points
+// run their host code and return the driver's error where there is no driver,
+// and reach the (stand-in) driver's launches where there is one. The numbers
 // the kernels compute can only be checked on a GPU (scripts/gpu-check.sh).
 //
 //===----------------------------------------------------------------------===//
@@ -77,7 +77,7 @@ protected:
     std::exit(1);
   }
   std::string json = manifest();
-  if (json.find("\"target\":{\"kind\":\"cuda\",\"arch\":\"sm_90\"}") ==
+  if (json.find("\"target\":{\"kind\":\"cuda\",\"arch\":\"sm_90a\"}") ==
       std::string::npos) {
     std::fprintf(stderr, "manifest without the target: %s\n", json.c_str());
     std::exit(1);

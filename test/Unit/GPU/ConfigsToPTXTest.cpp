@@ -126,25 +126,35 @@ TEST(ConfigsToPTX, EveryConfigForEveryArch) {
     std::string name = llvm::sys::path::filename(path).str();
     if (kInvalidConfigs.count(name))
       continue;
-    // Both architectures for every config: the tensor-core kernels use
-    // sm_80's mma.sync, which sm_90 must accept too.
-    for (const char *arch : {"sm_90", "sm_80"}) {
-      SCOPED_TRACE(name + " " + arch);
-      std::string ptx = compileToPTX(path, arch);
+    // Both architectures for every config: sm_90 compiles for sm_90a, whose
+    // projections run on wgmma; sm_80's on mma.sync. Attention uses
+    // mma.sync on both.
+    struct Target {
+      const char *arch, *ptxTarget, *projection;
+    };
+    for (Target target :
+         {Target{"sm_90", "sm_90a",
+                 "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16"},
+          Target{"sm_80", "sm_80",
+                 "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"}}) {
+      SCOPED_TRACE(name + " " + target.arch);
+      std::string ptx = compileToPTX(path, target.arch);
       ASSERT_FALSE(ptx.empty());
       // One kernel module, for the chosen architecture, with kernels.
       EXPECT_NE(ptx.find("// attn kernel module @attn_kernels"),
                 std::string::npos);
       EXPECT_EQ(ptx.find("// attn kernel module", 1), std::string::npos);
-      EXPECT_NE(ptx.find(std::string(".target ") + arch), std::string::npos);
+      EXPECT_NE(ptx.find(std::string(".target ") + target.ptxTarget + "\n"),
+                std::string::npos);
       EXPECT_NE(ptx.find(".visible .entry"), std::string::npos);
       // The projections: tensor cores on bf16 for prefill, a warp-shuffle
-      // GEMV for decode (--attn-gpu-tile-matmul).
+      // GEMV for decode (--attn-gpu-tile-matmul); attention's tensor cores.
+      EXPECT_NE(ptx.find(target.projection), std::string::npos);
       EXPECT_NE(ptx.find("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"),
                 std::string::npos);
       EXPECT_NE(ptx.find("shfl.sync.bfly.b32"), std::string::npos);
       if (ptxas)
-        expectAssembles(*ptxas, ptx, arch, name);
+        expectAssembles(*ptxas, ptx, target.ptxTarget, name);
     }
     ++compiled;
   }

@@ -116,6 +116,38 @@ TEST(CUDADeviceCheck, NewerGPUDoesNotRunAnOlderCubin) {
       "cubins for compute capability 8.0 and GPU 0 \\(Fake GPU\\) is 9.0");
 }
 
+TEST(CUDADeviceCheck, ArchSpecificLibraryOnItsGPU) {
+  EXPECT_EXIT(
+      {
+        useFakeDriver("90");
+        checkAndExit("sm_90a", false);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+TEST(CUDADeviceCheck, ArchSpecificLibraryNotOnALaterGPU) {
+  EXPECT_EXIT(
+      {
+        useFakeDriver("100");
+        checkAndExit("sm_90a", false);
+      },
+      testing::ExitedWithCode(1),
+      "built for CUDA sm_90a, but its kernels use the architecture-specific "
+      "features of sm_90a, which only GPUs of compute capability 9.0 have, "
+      "and GPU 0 \\(Fake GPU\\) is 10.0 \\(rebuild with "
+      "--cuda-arch=sm_100 if attnc supports it, or with "
+      "--pipeline-options=wgmma=false\\)");
+}
+
+TEST(CUDADeviceCheck, ArchSpecificLibraryNotOnAnOlderGPU) {
+  EXPECT_EXIT(
+      {
+        useFakeDriver("89");
+        checkAndExit("sm_90a", false);
+      },
+      testing::ExitedWithCode(1), "compute capability 8.9, older than 9.0");
+}
+
 TEST(CUDADeviceCheck, MalformedArch) {
   std::string error;
   EXPECT_FALSE(checkDevice("model.so", "gfx90a", false, error));

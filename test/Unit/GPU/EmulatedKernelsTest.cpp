@@ -10,6 +10,8 @@
 #include "CompileHelpers.h"
 #include "EmulatorFunction.h"
 
+#include "attn/Runtime/DType.h"
+
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
@@ -54,11 +56,10 @@ void reportFault(int signal, siginfo_t *info, void *) {
 /// A copy of `values` in host memory that ends where an inaccessible page
 /// begins, so that a kernel reading or writing past its end (a partial tile
 /// whose mask is wrong) faults rather than reading its neighbour.
-class GuardedBuffer {
+template <typename T> class GuardedBuffer {
 public:
-  explicit GuardedBuffer(const std::vector<float> &values)
-      : count(values.size()) {
-    size_t page = sysconf(_SC_PAGESIZE), bytes = count * sizeof(float);
+  explicit GuardedBuffer(const std::vector<T> &values) : count(values.size()) {
+    size_t page = sysconf(_SC_PAGESIZE), bytes = count * sizeof(T);
     mappedBytes = (bytes + page - 1) / page * page + page;
     void *mapped = mmap(nullptr, mappedBytes, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -66,7 +67,7 @@ public:
       return;
     base = static_cast<char *>(mapped);
     mprotect(base + mappedBytes - page, page, PROT_NONE);
-    start = reinterpret_cast<float *>(base + mappedBytes - page - bytes);
+    start = reinterpret_cast<T *>(base + mappedBytes - page - bytes);
     std::copy(values.begin(), values.end(), start);
   }
   GuardedBuffer(const GuardedBuffer &) = delete;
@@ -77,16 +78,16 @@ public:
   }
 
   /// Null if the mapping failed.
-  float *data() const { return start; }
-  std::vector<float> values() const {
-    return std::vector<float>(start, start + count);
-  }
+  T *data() const { return start; }
+  std::vector<T> values() const { return std::vector<T>(start, start + count); }
 
 private:
   size_t count, mappedBytes = 0;
   char *base = nullptr;
-  float *start = nullptr;
+  T *start = nullptr;
 };
+
+template <typename T> GuardedBuffer(const std::vector<T> &) -> GuardedBuffer<T>;
 
 //===----------------------------------------------------------------------===//
 // attn.attention through the CUDA backend
@@ -171,7 +172,7 @@ struct Memref3 {
   int64_t offset, sizes[3], strides[3];
 };
 
-Memref3 view(const GuardedBuffer &data, int64_t rows, int64_t heads,
+Memref3 view(const GuardedBuffer<float> &data, int64_t rows, int64_t heads,
              int64_t headDim) {
   return {data.data(),
           data.data(),
@@ -393,16 +394,17 @@ INSTANTIATE_TEST_SUITE_P(Masks, EmulatedAttentionTest,
 constexpr int64_t kIn = 256, kOut = 192;
 
 /// y = linear(rms_norm(x, nw), w): the RMSNorm kernel, then the GEMV (up
-/// to gemv-max-rows = 4 rows) or the tensor-core matmul.
+/// to gemv-max-rows = 4 rows) or the tensor-core matmul. WEIGHT is the
+/// weight's element type.
 const char *kNormLinearSource = R"mlir(
 func.func @norm_linear(%xm: memref<?x256xf32>, %nwm: memref<256xf32>,
-                       %wm: memref<192x256xf32>, %ym: memref<?x192xf32>)
+                       %wm: memref<192x256xWEIGHT>, %ym: memref<?x192xf32>)
     -> i32 attributes {llvm.emit_c_interface} {
   %x = bufferization.to_tensor %xm restrict : memref<?x256xf32> to tensor<?x256xf32>
   %nw = bufferization.to_tensor %nwm restrict : memref<256xf32> to tensor<256xf32>
-  %w = bufferization.to_tensor %wm restrict : memref<192x256xf32> to tensor<192x256xf32>
+  %w = bufferization.to_tensor %wm restrict : memref<192x256xWEIGHT> to tensor<192x256xWEIGHT>
   %n = attn.rms_norm %x, %nw {epsilon = 1.0e-05 : f64} : tensor<?x256xf32>, tensor<256xf32>
-  %y = attn.linear %n, %w : (tensor<?x256xf32>, tensor<192x256xf32>) -> tensor<?x192xf32>
+  %y = attn.linear %n, %w : (tensor<?x256xf32>, tensor<192x256xWEIGHT>) -> tensor<?x192xf32>
   bufferization.materialize_in_destination %y in restrict writable %ym : (tensor<?x192xf32>, memref<?x192xf32>) -> ()
   %status = func.call @attn_cuda_take_error() : () -> i32
   return %status : i32
@@ -415,30 +417,47 @@ struct Memref1 {
   int64_t offset, size, stride;
 };
 struct Memref2 {
-  float *allocated, *aligned;
+  void *allocated, *aligned;
   int64_t offset, sizes[2], strides[2];
 };
 
-Memref2 view(const GuardedBuffer &data, int64_t rows, int64_t columns) {
+template <typename T>
+Memref2 view(const GuardedBuffer<T> &data, int64_t rows, int64_t columns) {
   return {data.data(), data.data(), 0, {rows, columns}, {columns, 1}};
 }
 
 using NormLinearFn = int32_t (*)(Memref2 *, Memref1 *, Memref2 *, Memref2 *);
 
-class EmulatedNormLinearTest : public testing::TestWithParam<int64_t> {};
+/// The rows of x, whether the weight is bf16 (as --attn-narrow-weights
+/// stores it) rather than f32, and whether more than 4 rows take sm_90a's
+/// warpgroup-MMA kernel rather than the mma.sync one.
+using NormLinearCase = std::tuple<int64_t, bool, bool>;
+class EmulatedNormLinearTest : public testing::TestWithParam<NormLinearCase> {};
+
+/// The norm-linear function with an f32 or a bf16 weight and either
+/// tensor-core kernel, compiled once for every row count; removed at exit.
+EmulatedFunction *normLinearFunction(bool bf16Weight, bool wgmma) {
+  static std::map<std::pair<bool, bool>, std::unique_ptr<EmulatedFunction>>
+      compiled;
+  std::unique_ptr<EmulatedFunction> &function = compiled[{bf16Weight, wgmma}];
+  if (!function) {
+    std::string source = kNormLinearSource;
+    for (size_t at; (at = source.find("WEIGHT")) != std::string::npos;)
+      source.replace(at, 6, bf16Weight ? "bf16" : "f32");
+    function = std::make_unique<EmulatedFunction>();
+    std::string error;
+    if (!function->compile(source, "norm_linear",
+                           wgmma ? "wgmma=true" : "wgmma=false", error)) {
+      ADD_FAILURE() << error;
+      function.reset();
+    }
+  }
+  return function.get();
+}
 
 TEST_P(EmulatedNormLinearTest, MatchesReference) {
-  int64_t rows = GetParam();
-  // Compiled once for every row count; removed at exit.
-  static std::unique_ptr<EmulatedFunction> function = [] {
-    auto compiled = std::make_unique<EmulatedFunction>();
-    std::string error;
-    if (!compiled->compile(kNormLinearSource, "norm_linear", "", error)) {
-      ADD_FAILURE() << error;
-      compiled.reset();
-    }
-    return compiled;
-  }();
+  auto [rows, bf16Weight, wgmma] = GetParam();
+  EmulatedFunction *function = normLinearFunction(bf16Weight, wgmma);
   ASSERT_TRUE(function);
 
   std::mt19937 random(99 + rows);
@@ -447,9 +466,19 @@ TEST_P(EmulatedNormLinearTest, MatchesReference) {
   for (std::vector<float> *buffer : {&x, &nw, &w})
     for (float &value : *buffer)
       value = uniform(random);
-  GuardedBuffer xg(x), nwg(nw), wg(w), yg(y);
-  ASSERT_TRUE(xg.data() && nwg.data() && wg.data() && yg.data());
-  Memref2 xm = view(xg, rows, kIn), wm = view(wg, kOut, kIn),
+  // A bf16 weight holds w rounded; the reference multiplies by that.
+  std::vector<uint16_t> wBits(w.size());
+  if (bf16Weight)
+    for (size_t i = 0; i < w.size(); ++i)
+      w[i] =
+          attn::rt::bfloat16ToFloat(wBits[i] = attn::rt::floatToBFloat16(w[i]));
+  GuardedBuffer xg(x), nwg(nw), yg(y);
+  GuardedBuffer wg(w);
+  GuardedBuffer wBitsg(wBits);
+  ASSERT_TRUE(xg.data() && nwg.data() && wg.data() && wBitsg.data() &&
+              yg.data());
+  Memref2 xm = view(xg, rows, kIn),
+          wm = bf16Weight ? view(wBitsg, kOut, kIn) : view(wg, kOut, kIn),
           ym = view(yg, rows, kOut);
   Memref1 nwm = {nwg.data(), nwg.data(), 0, kIn, 1};
   takeLaunchLog();
@@ -459,13 +488,18 @@ TEST_P(EmulatedNormLinearTest, MatchesReference) {
   ASSERT_EQ(log.firstError, "");
   ASSERT_EQ(status, 0);
   ASSERT_GT(log.launches, 0) << "no kernel ran";
-  if (rows <= 4)
-    EXPECT_EQ(log.warpMmas, 0) << "the GEMV's rows on tensor cores";
-  else
-    EXPECT_GT(log.warpMmas, 0) << "the tensor-core matmul did not run";
+  if (rows <= 4) {
+    EXPECT_EQ(log.warpMmas + log.warpgroupMmas, 0)
+        << "the GEMV's rows on tensor cores";
+  } else {
+    EXPECT_GT(wgmma ? log.warpgroupMmas : log.warpMmas, 0)
+        << "the tensor-core matmul did not run";
+    EXPECT_EQ(wgmma ? log.warpMmas : log.warpgroupMmas, 0)
+        << "the other tensor-core matmul ran";
+  }
 
-  // The GEMV stays in f32; the tensor-core matmul rounds its operands to
-  // bf16 (see kTolerance).
+  // The GEMV stays in f32 (a bf16 weight widens exactly); the tensor-core
+  // matmul rounds its operands to bf16 (see kTolerance).
   double tolerance = rows <= 4 ? 1e-4 : kTolerance;
   int failures = 0;
   for (int64_t r = 0; r < rows; ++r) {
@@ -491,7 +525,16 @@ TEST_P(EmulatedNormLinearTest, MatchesReference) {
   EXPECT_EQ(failures, 0) << "elements out of tolerance";
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, EmulatedNormLinearTest,
-                         testing::Values(1, 3, 5, 64, 77));
+// 77 and 130 rows: a partial tile of each kernel (64 and 128 rows), 130
+// also a second row of blocks of the wgmma kernel.
+INSTANTIATE_TEST_SUITE_P(
+    Rows, EmulatedNormLinearTest,
+    testing::Combine(testing::Values(1, 3, 5, 64, 77, 130), testing::Bool(),
+                     testing::Bool()),
+    [](const testing::TestParamInfo<NormLinearCase> &info) {
+      return std::to_string(std::get<0>(info.param)) +
+             (std::get<1>(info.param) ? "RowsBF16Weight" : "RowsF32Weight") +
+             (std::get<2>(info.param) ? "Wgmma" : "MmaSync");
+    });
 
 } // namespace

@@ -24,13 +24,22 @@ struct CUDAArch {
   /// The most shared memory one block may use, static and dynamic together
   /// (the opt-in limit of the CUDA programming guide).
   int64_t maxSharedMemoryPerBlock;
+  /// The architecture-specific target whose features (sm_90a: wgmma) the
+  /// kernels may use for this GPU, empty where there is none. Code for it
+  /// runs on exactly this compute capability, no later one.
+  llvm::StringRef featureTarget;
+
+  /// Whether this is an architecture-specific target: its kernels may use
+  /// wgmma, and run on compute capability major.minor only.
+  bool isFeatureTarget() const { return name == featureTarget; }
 };
 
 /// Static shared memory (`.shared` declarations) a PTX kernel may have; more
 /// must be dynamic.
 constexpr int64_t kMaxStaticSharedMemory = 48 * 1024;
 
-/// The architecture named `name` (`sm_80`, `sm_86`, `sm_89`, `sm_90`).
+/// The architecture named `name` (`sm_80`, `sm_86`, `sm_89`, `sm_90`,
+/// `sm_90a`).
 std::optional<CUDAArch> lookupCUDAArch(llvm::StringRef name);
 
 /// The architectures `lookupCUDAArch` knows, for messages ("sm_80, ...").

@@ -69,9 +69,18 @@ struct CUDAPipelineOptions {
   bool tileMatmuls = true;
   /// Most rows of A that take the GEMV kernel rather than tensor cores.
   int64_t gemvMaxRows = 4;
+  /// Whether, where the architecture has an architecture-specific target
+  /// with warpgroup MMA (sm_90 -> sm_90a), the kernels target it and the
+  /// matmuls use wgmma rather than mma.sync. The library then runs on
+  /// exactly that compute capability (9.0), not on later GPUs.
+  bool wgmma = true;
   /// Whether each attn.rms_norm is one kernel of a block per row
   /// (--attn-gpu-rmsnorm) rather than the generic lowering's three.
   bool fuseRMSNorm = true;
+  /// Whether the weights that only projections read are stored in bf16
+  /// (--attn-narrow-weights): half the bytes to upload, keep and stream in
+  /// decode. Unset means no; attnc sets it where the checkpoint is bf16.
+  std::optional<bool> bf16Weights;
   /// Whether residual adds and biases accumulate into the contractions and
   /// element-wise chains fuse (--attn-fuse-epilogues without its row
   /// tiling), so that each is no kernel of its own.
@@ -110,7 +119,8 @@ LogicalResult parseCUDAPipelineOptions(
 
 /// Registers `--attn-cuda-pipeline` (options `stop-after=<phase>`,
 /// `cuda-arch=sm_XX`, `format=ptx|cubin`, `block-size=N`,
-/// `tile-matmuls=true|false`, `gemv-max-rows=N`, `fuse-rmsnorm=true|false`,
+/// `tile-matmuls=true|false`, `gemv-max-rows=N`, `wgmma=true|false`,
+/// `bf16-weights=true|false`, `fuse-rmsnorm=true|false`,
 /// `fuse-epilogues=true|false`, `fuse-rope=true|false`,
 /// `flash-attention=true|false`,
 /// `mma-type=bf16|f16`, `decode-max-rows=N`).

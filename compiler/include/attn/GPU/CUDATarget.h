@@ -58,6 +58,9 @@ struct CUDATargetOptions {
   /// "flash-attention=false"; the phase, architecture and kernel format are
   /// the fields above.
   std::string pipelineOptions;
+  /// Whether the checkpoint's weights are bf16 (the config's dtype): the
+  /// default of the pipeline's `bf16-weights`, as nothing is lost.
+  bool bf16Checkpoint = false;
 };
 
 /// Registers what the CUDA pipeline needs beyond the dialects: the NVVM

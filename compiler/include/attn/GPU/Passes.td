@@ -53,26 +53,37 @@ def TileMatmulPass : Pass<"attn-gpu-tile-matmul"> {
   let description = [{
     Each bufferised `linalg.generic` that computes `C[m, n] += A[m, k] *
     W[n, k]` in f32 with a statically shaped `W` (a weight: the contraction
-    of `attn.linear`, not attention's `Q . K^T`) becomes two `gpu.launch`es,
-    one chosen at run time by the number of rows `m`:
+    of `attn.linear`, not attention's `Q . K^T`), f32 or bf16 (widened in
+    the body, as `--attn-narrow-weights` leaves it), becomes two
+    `gpu.launch`es, one chosen at run time by the number of rows `m`:
 
     - `m <= gemv-max-rows`: a GEMV in f32, one warp per column of `C`
       reading the matching row of `W` with coalesced loads (128-bit
-      `vector.load`s where `k % 4 == 0` and `W` is 16-byte aligned), the
-      lanes' partial sums added by `gpu.shuffle xor`;
-    - otherwise: 64 x 64 tiles of `C` per block of 4 warps; per 32 columns
-      of `k`, `A`'s and `W`'s rows are rounded to bf16 into workgroup
-      memory (10240 bytes, between two `gpu.barrier`s) and each warp
-      multiplies its 32 x 32 sub-tile with `nvvm.mma.sync` m16n8k16 (bf16
-      operands, f32 accumulators). Rows and columns past the ends are
-      guarded.
+      `vector.load`s of 4 f32 or 8 bf16 where `k` is a multiple of that
+      and `W` is 16-byte aligned), the lanes' partial sums added by
+      `gpu.shuffle xor`;
+    - otherwise, without `wgmma`: 64 x 64 tiles of `C` per block of 4
+      warps; per 32 columns of `k`, `A`'s and `W`'s rows are rounded to
+      bf16 into workgroup memory (10240 bytes, between two `gpu.barrier`s)
+      and each warp multiplies its 32 x 32 sub-tile with `nvvm.mma.sync`
+      m16n8k16 (bf16 operands, f32 accumulators);
+    - otherwise, with `wgmma` (the kernels must then target sm_90a): 128 x
+      128 tiles of `C` per block of 2 warpgroups; per 64 columns of `k`,
+      `A`'s and `W`'s rows are staged as bf16 core matrices (32768 bytes)
+      and each warpgroup issues four `nvvm.wgmma.mma_async` m64n128k16 on
+      no-swizzle matrix descriptors, its 64 x 128 f32 accumulators in
+      registers.
+
+    Rows and columns past the ends are guarded.
 
     Other linalg ops are left to `--attn-gpu-map-parallel-loops`.
   }];
   let options = [
     Option<"gemvMaxRows", "gemv-max-rows", "int64_t", /*default=*/"4",
            "Most rows of A that take the GEMV kernel (0: always tensor "
-           "cores)">
+           "cores)">,
+    Option<"wgmma", "wgmma", "bool", /*default=*/"false",
+           "Warpgroup MMA (sm_90a) rather than mma.sync for more rows">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

@@ -16,8 +16,9 @@ namespace attn {
 
 /// Whether `op` is C[m, n] += A[m, k] * B[n, k] on f32 buffers: the
 /// lowering of attn.linear, with the weight in its checkpoint layout
-/// [out, in].
-bool isTransposedMatmul(linalg::GenericOp op);
+/// [out, in]. With `bf16Weight`, B may also be a bf16 buffer whose elements
+/// the body widens to f32 (a weight of --attn-narrow-weights).
+bool isTransposedMatmul(linalg::GenericOp op, bool bf16Weight = false);
 
 } // namespace attn
 } // namespace mlir

@@ -101,6 +101,21 @@ def PackWeightsPass : Pass<"attn-pack-weights", "::mlir::ModuleOp"> {
   ];
 }
 
+def NarrowWeightsPass : Pass<"attn-narrow-weights", "::mlir::ModuleOp"> {
+  let summary = "Store the weights that only matmuls read in bf16";
+  let description = [{
+    For each weight name whose every `attn.weight` is a 2-D f32 tensor read
+    only as the weight of `attn.linear`s, changes the weight's element type
+    to bf16. The linears then widen each weight element to f32 before the
+    multiply (attn.linear accepts a weight narrower than its input), and the
+    manifest gives the weight's dtype as bf16, so the runtime rounds f32 or
+    f16 checkpoints to nearest even at load and takes bf16 ones as they
+    are: half the bytes to keep and, in decode, to stream, the same f32
+    arithmetic. Weights that anything else reads (a tied embedding's gather,
+    a norm's scale) keep their type.
+  }];
+}
+
 def TileAttentionPass : Pass<"attn-tile-attention"> {
   let summary = "Lower attn.attention FlashAttention-style: blocks of queries "
                 "against blocks of keys with an online softmax";

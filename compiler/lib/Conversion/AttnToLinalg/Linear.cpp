@@ -2,7 +2,9 @@
 //
 // `x . W^T (+ b)` as a contraction whose loops run (rows, out_features,
 // in_features): with W stored [out, in] as in the checkpoints, the innermost
-// loop walks one row of x and one row of W, both contiguous.
+// loop walks one row of x and one row of W, both contiguous. A weight
+// stored narrower than x is widened inside the contraction, so it is read
+// in its own type and never materialised wide.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,7 +58,11 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
         rewriter, loc, resultType, ValueRange{input, weight}, zeros, maps,
         iterators(rank, 1),
         [&](OpBuilder &b, Location nested, ValueRange args) {
-          Value product = arith::MulFOp::create(b, nested, args[0], args[1]);
+          // A narrower weight (bf16 in an f32 graph) is widened exactly.
+          Value w = args[1];
+          if (w.getType() != elementType)
+            w = arith::ExtFOp::create(b, nested, elementType, w);
+          Value product = arith::MulFOp::create(b, nested, args[0], w);
           Value sum = arith::AddFOp::create(b, nested, args[2], product);
           linalg::YieldOp::create(b, nested, sum);
         });

@@ -118,6 +118,11 @@ def Attn_LinearOp : Attn_Op<"linear", [Pure]> {
     as stored in Hugging Face checkpoints, and the optional `bias` is
     `[out_features]`.
 
+    The weight may have a narrower element type than the input, one the
+    input's type holds exactly (bf16 or f16 weights of an f32 graph, half
+    the bytes to read): each weight element is widened to the input's type
+    before the multiply.
+
     ```mlir
     %q = attn.linear %x, %wq bias %bq
         : (tensor<?x896xf32>, tensor<896x896xf32>, tensor<896xf32>)
