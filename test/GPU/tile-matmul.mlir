@@ -317,3 +317,35 @@ func.func @bf16_weight_as_integer(%a: memref<?x64xf32>, %w: memref<96x64xbf16>, 
   }
   return
 }
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// k = 1280 bf16: the GEMV's lanes keep 4 loads of W in flight per step over
+// the first 1024 columns (4 x 32 lanes x 8), then one per step for the last
+// 256.
+// CHECK-LABEL: func.func @gemv_loads_in_flight(
+// CHECK-SAME: %[[A:.*]]: memref<?x1280xf32>, %[[W:.*]]: memref<32x1280xbf16>
+// CHECK: scf.for %[[I:.*]] = %[[FIRST:.*]] to %c1024{{.*}} step %c1024{{.*}} iter_args
+// CHECK-COUNT-4: vector.load %[[W]]{{.*}} : memref<32x1280xbf16>, vector<8xbf16>
+// CHECK-NOT: vector.load
+// CHECK: scf.yield
+// CHECK: %[[REST:.*]] = arith.addi %[[FIRST]], %c1024
+// CHECK: scf.for %{{.*}} = %[[REST]] to %c1280{{.*}} step %c256{{.*}} iter_args
+// CHECK-COUNT-1: vector.load %[[W]]
+// CHECK-NOT: vector.load
+// CHECK: scf.yield
+func.func @gemv_loads_in_flight(%a: memref<?x1280xf32>, %w: memref<32x1280xbf16>, %c: memref<?x32xf32>) {
+  linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<?x1280xf32>, memref<32x1280xbf16>) outs(%c : memref<?x32xf32>) {
+  ^bb0(%x: f32, %y: bf16, %acc: f32):
+    %wide = arith.extf %y : bf16 to f32
+    %p = arith.mulf %x, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

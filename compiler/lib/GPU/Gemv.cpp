@@ -7,11 +7,12 @@
 // of 16 bytes: 4 f32 or 8 bf16) and W is 16-byte aligned (checked in the
 // kernel, the same answer for every thread), lane l loads
 // W[n, v l + 32 v j .. +v-1] as one 128-bit load, so that a warp's load
-// reads 512 contiguous bytes; otherwise it falls back to scalar loads 32
-// elements apart. The 32 partial sums are added by a butterfly of shuffles.
-// The rows of A are visited one after another; for the few rows this kernel
-// is chosen for, the second and later passes over W's row hit the L1 cache.
-// A bf16 W is widened exactly; the arithmetic is f32.
+// reads 512 contiguous bytes, with 4 such loads in flight per lane where
+// k allows; otherwise it falls back to scalar loads 32 elements apart. The 32
+// partial sums are added by a butterfly of shuffles. The rows of A are visited
+// one after another; for the few rows this kernel is chosen for, the second and
+// later passes over W's row hit the L1 cache. A bf16 W is widened exactly; the
+// arithmetic is f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +32,11 @@ namespace {
 
 /// Bytes of one vector load of W.
 constexpr int64_t kVectorBytes = 16;
+/// 128-bit loads of W each lane has in flight: with one, a warp has 512
+/// bytes in flight, and a decode projection of 2048 columns (256 blocks of
+/// 8 warps) keeps about 8 KiB in flight per SM, far from what covers the
+/// memory latency at full bandwidth.
+constexpr int64_t kLoadsInFlight = 4;
 
 class GemvBuilder : GPUKernelBuilder {
 public:
@@ -49,6 +55,10 @@ private:
   /// The same through 128-bit loads of W; needs k % vectorWidth == 0 and W
   /// 16-byte aligned.
   Value vectorDot(Value row);
+  /// Adds to `sum` this lane's products of W's columns [begin, end) of the
+  /// row, `loads` 128-bit loads of W per step.
+  Value vectorSteps(Value row, Value begin, int64_t end, int64_t loads,
+                    Value sum);
   /// Whether W's rows all start 16-byte aligned: k % vectorWidth == 0
   /// (known here) and the buffer's address (known on the device).
   Value isWeightAligned();
@@ -76,28 +86,49 @@ Value GemvBuilder::scalarDot(Value row) {
   return dot.getResult(0);
 }
 
-Value GemvBuilder::vectorDot(Value row) {
-  Value first = mul(lane, vectorWidth);
-  auto dot = scf::ForOp::create(
-      b, loc, first, k, index(kWarpSize * vectorWidth), ValueRange{f32(0.0)});
+Value GemvBuilder::vectorSteps(Value row, Value begin, int64_t end,
+                               int64_t loads, Value sum) {
+  int64_t stride = kWarpSize * vectorWidth;
+  auto dot = scf::ForOp::create(b, loc, begin, index(end),
+                                index(stride * loads), ValueRange{sum});
   OpBuilder::InsertionGuard body(b);
   b.setInsertionPointToStart(dot.getBody());
   Value i = dot.getInductionVar();
   auto vectorType = VectorType::get({vectorWidth}, weightType.getElementType());
-  Value w = vector::LoadOp::create(
-      b, loc, vectorType, ops.w, ValueRange{column, i},
-      /*nontemporal=*/false, llvm::MaybeAlign(kVectorBytes));
-  Value sum = dot.getRegionIterArgs()[0];
-  // A's row is not known to be aligned (the logits read a strided view);
-  // it is small and shared by every warp, so 32-bit loads cost little.
-  for (int64_t j = 0; j < vectorWidth; ++j) {
-    Value x = memref::LoadOp::create(b, loc, ops.a, ValueRange{row, add(i, j)});
-    Value wj = toF32(vector::ExtractOp::create(b, loc, w, j));
-    sum = arith::AddFOp::create(b, loc, sum,
-                                arith::MulFOp::create(b, loc, x, wj));
+  // Every load of the step is issued before the first is used.
+  SmallVector<Value> columns, weights;
+  for (int64_t load = 0; load < loads; ++load) {
+    columns.push_back(load == 0 ? i : add(i, load * stride));
+    weights.push_back(vector::LoadOp::create(
+        b, loc, vectorType, ops.w, ValueRange{column, columns.back()},
+        /*nontemporal=*/false, llvm::MaybeAlign(kVectorBytes)));
   }
+  sum = dot.getRegionIterArgs()[0];
+  // A's row is not known to be aligned (the logits read a strided view);
+  // it is small and shared by every warp, so scalar loads cost little.
+  for (int64_t load = 0; load < loads; ++load)
+    for (int64_t j = 0; j < vectorWidth; ++j) {
+      Value at = j == 0 ? columns[load] : add(columns[load], j);
+      Value x = memref::LoadOp::create(b, loc, ops.a, ValueRange{row, at});
+      Value wj = toF32(vector::ExtractOp::create(b, loc, weights[load], j));
+      sum = fadd(sum, fmul(x, wj));
+    }
   scf::YieldOp::create(b, loc, sum);
   return dot.getResult(0);
+}
+
+Value GemvBuilder::vectorDot(Value row) {
+  int64_t stride = kWarpSize * vectorWidth;
+  int64_t depth = weightType.getDimSize(1);
+  int64_t unrolled =
+      depth / (stride * kLoadsInFlight) * stride * kLoadsInFlight;
+  Value first = mul(lane, vectorWidth);
+  Value sum = f32(0.0);
+  if (unrolled > 0)
+    sum = vectorSteps(row, first, unrolled, kLoadsInFlight, sum);
+  if (unrolled < depth)
+    sum = vectorSteps(row, add(first, unrolled), depth, 1, sum);
+  return sum;
 }
 
 Value GemvBuilder::isWeightAligned() {

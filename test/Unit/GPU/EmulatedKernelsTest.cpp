@@ -391,20 +391,20 @@ INSTANTIATE_TEST_SUITE_P(Masks, EmulatedAttentionTest,
 // attn.rms_norm and attn.linear through the CUDA backend
 //===----------------------------------------------------------------------===//
 
-constexpr int64_t kIn = 256, kOut = 192;
+constexpr int64_t kOut = 192;
 
 /// y = linear(rms_norm(x, nw), w): the RMSNorm kernel, then the GEMV (up
-/// to gemv-max-rows = 4 rows) or the tensor-core matmul. WEIGHT is the
-/// weight's element type.
+/// to gemv-max-rows = 4 rows) or the tensor-core matmul. IN is the depth k,
+/// WEIGHT the weight's element type.
 const char *kNormLinearSource = R"mlir(
-func.func @norm_linear(%xm: memref<?x256xf32>, %nwm: memref<256xf32>,
-                       %wm: memref<192x256xWEIGHT>, %ym: memref<?x192xf32>)
+func.func @norm_linear(%xm: memref<?xINxf32>, %nwm: memref<INxf32>,
+                       %wm: memref<192xINxWEIGHT>, %ym: memref<?x192xf32>)
     -> i32 attributes {llvm.emit_c_interface} {
-  %x = bufferization.to_tensor %xm restrict : memref<?x256xf32> to tensor<?x256xf32>
-  %nw = bufferization.to_tensor %nwm restrict : memref<256xf32> to tensor<256xf32>
-  %w = bufferization.to_tensor %wm restrict : memref<192x256xWEIGHT> to tensor<192x256xWEIGHT>
-  %n = attn.rms_norm %x, %nw {epsilon = 1.0e-05 : f64} : tensor<?x256xf32>, tensor<256xf32>
-  %y = attn.linear %n, %w : (tensor<?x256xf32>, tensor<192x256xWEIGHT>) -> tensor<?x192xf32>
+  %x = bufferization.to_tensor %xm restrict : memref<?xINxf32> to tensor<?xINxf32>
+  %nw = bufferization.to_tensor %nwm restrict : memref<INxf32> to tensor<INxf32>
+  %w = bufferization.to_tensor %wm restrict : memref<192xINxWEIGHT> to tensor<192xINxWEIGHT>
+  %n = attn.rms_norm %x, %nw {epsilon = 1.0e-05 : f64} : tensor<?xINxf32>, tensor<INxf32>
+  %y = attn.linear %n, %w : (tensor<?xINxf32>, tensor<192xINxWEIGHT>) -> tensor<?x192xf32>
   bufferization.materialize_in_destination %y in restrict writable %ym : (tensor<?x192xf32>, memref<?x192xf32>) -> ()
   %status = func.call @attn_cuda_take_error() : () -> i32
   return %status : i32
@@ -428,22 +428,34 @@ Memref2 view(const GuardedBuffer<T> &data, int64_t rows, int64_t columns) {
 
 using NormLinearFn = int32_t (*)(Memref2 *, Memref1 *, Memref2 *, Memref2 *);
 
-/// The rows of x, whether the weight is bf16 (as --attn-narrow-weights
-/// stores it) rather than f32, and whether more than 4 rows take sm_90a's
-/// warpgroup-MMA kernel rather than the mma.sync one.
-using NormLinearCase = std::tuple<int64_t, bool, bool>;
+/// The rows of x, the depth k, whether the weight is bf16 (as
+/// --attn-narrow-weights stores it) rather than f32, and whether more than
+/// 4 rows take sm_90a's warpgroup-MMA kernel rather than the mma.sync one.
+using NormLinearCase = std::tuple<int64_t, int64_t, bool, bool>;
 class EmulatedNormLinearTest : public testing::TestWithParam<NormLinearCase> {};
 
-/// The norm-linear function with an f32 or a bf16 weight and either
-/// tensor-core kernel, compiled once for every row count; removed at exit.
-EmulatedFunction *normLinearFunction(bool bf16Weight, bool wgmma) {
-  static std::map<std::pair<bool, bool>, std::unique_ptr<EmulatedFunction>>
+/// `text` with every `from` replaced by `to`.
+std::string replaceAll(std::string text, const std::string &from,
+                       const std::string &to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos;
+       at += to.size())
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+/// The norm-linear function of depth `in` with an f32 or a bf16 weight and
+/// either tensor-core kernel, compiled once for every row count; removed at
+/// exit.
+EmulatedFunction *normLinearFunction(int64_t in, bool bf16Weight, bool wgmma) {
+  static std::map<std::tuple<int64_t, bool, bool>,
+                  std::unique_ptr<EmulatedFunction>>
       compiled;
-  std::unique_ptr<EmulatedFunction> &function = compiled[{bf16Weight, wgmma}];
+  std::unique_ptr<EmulatedFunction> &function =
+      compiled[{in, bf16Weight, wgmma}];
   if (!function) {
-    std::string source = kNormLinearSource;
-    for (size_t at; (at = source.find("WEIGHT")) != std::string::npos;)
-      source.replace(at, 6, bf16Weight ? "bf16" : "f32");
+    std::string source = replaceAll(
+        replaceAll(kNormLinearSource, "WEIGHT", bf16Weight ? "bf16" : "f32"),
+        "IN", std::to_string(in));
     function = std::make_unique<EmulatedFunction>();
     std::string error;
     if (!function->compile(source, "norm_linear",
@@ -456,8 +468,8 @@ EmulatedFunction *normLinearFunction(bool bf16Weight, bool wgmma) {
 }
 
 TEST_P(EmulatedNormLinearTest, MatchesReference) {
-  auto [rows, bf16Weight, wgmma] = GetParam();
-  EmulatedFunction *function = normLinearFunction(bf16Weight, wgmma);
+  auto [rows, kIn, bf16Weight, wgmma] = GetParam();
+  EmulatedFunction *function = normLinearFunction(kIn, bf16Weight, wgmma);
   ASSERT_TRUE(function);
 
   std::mt19937 random(99 + rows);
@@ -525,16 +537,30 @@ TEST_P(EmulatedNormLinearTest, MatchesReference) {
   EXPECT_EQ(failures, 0) << "elements out of tolerance";
 }
 
+/// The test's name: rows, depth, weight type, tensor-core kernel.
+std::string normLinearName(const testing::TestParamInfo<NormLinearCase> &info) {
+  return std::to_string(std::get<0>(info.param)) + "RowsDepth" +
+         std::to_string(std::get<1>(info.param)) +
+         (std::get<2>(info.param) ? "BF16Weight" : "F32Weight") +
+         (std::get<3>(info.param) ? "Wgmma" : "MmaSync");
+}
+
 // 77 and 130 rows: a partial tile of each kernel (64 and 128 rows), 130
 // also a second row of blocks of the wgmma kernel.
-INSTANTIATE_TEST_SUITE_P(
-    Rows, EmulatedNormLinearTest,
-    testing::Combine(testing::Values(1, 3, 5, 64, 77, 130), testing::Bool(),
-                     testing::Bool()),
-    [](const testing::TestParamInfo<NormLinearCase> &info) {
-      return std::to_string(std::get<0>(info.param)) +
-             (std::get<1>(info.param) ? "RowsBF16Weight" : "RowsF32Weight") +
-             (std::get<2>(info.param) ? "Wgmma" : "MmaSync");
-    });
+INSTANTIATE_TEST_SUITE_P(Rows, EmulatedNormLinearTest,
+                         testing::Combine(testing::Values(1, 3, 5, 64, 77, 130),
+                                          testing::Values(256), testing::Bool(),
+                                          testing::Bool()),
+                         normLinearName);
+
+// Depths that are no multiple of a k step: 200 leaves a partial step of
+// both kernels (32 and 64 columns), 36 is no multiple of 8 either (the
+// wgmma kernel's 16-byte loads of a bf16 W give way to scalar ones); 1280
+// gives the GEMV steps of 4 loads in flight and then single ones.
+INSTANTIATE_TEST_SUITE_P(Depths, EmulatedNormLinearTest,
+                         testing::Combine(testing::Values(3, 70),
+                                          testing::Values(200, 36, 1280),
+                                          testing::Bool(), testing::Bool()),
+                         normLinearName);
 
 } // namespace
