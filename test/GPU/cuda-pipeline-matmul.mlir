@@ -90,11 +90,12 @@
 // NO-GEMV: nvvm.mma.sync
 // NO-GEMV-NOT: gpu.shuffle
 
-// With bf16-weights the projections' weights are bf16 in the manifest (the
-// runtime rounds f32 checkpoints at load); norms and the embedding, which
-// other ops read, stay f32. Without it (attn-opt's default; attnc's where
+// With bf16-weights the projections' weights and the embedding table are
+// bf16 in the manifest (the runtime rounds f32 checkpoints at load); norms
+// stay f32. Without it (attn-opt's default; attnc's where
 // the checkpoint is not bf16) every weight is f32.
 // BF16: attn_manifest_json
+// BF16-SAME: embed_tokens.weight\22,\0A      \22shape\22: [\0A        32,\0A        16\0A      ],\0A      \22dtype\22: \22bf16\22
 // BF16-SAME: input_layernorm.weight\22,\0A      \22shape\22: [\0A        16\0A      ],\0A      \22dtype\22: \22f32\22
 // BF16-SAME: q_proj.weight\22,\0A      \22shape\22: [\0A        16,\0A        16\0A      ],\0A      \22dtype\22: \22bf16\22
 // BF16-SAME: down_proj.weight\22,{{.*}}\22dtype\22: \22bf16\22

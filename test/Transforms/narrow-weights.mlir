@@ -36,16 +36,34 @@ func.func @bias(%x: tensor<4x32xf32>) -> tensor<4x64xf32> {
 
 // -----
 
-// A tied embedding: one of the weight's reads is a gather, so every read
-// of that name keeps f32, also the LM head's.
+// A tied embedding: the gather and the LM head both widen the table, so
+// it becomes bf16 for both (the head is the largest projection of a small
+// model).
 // CHECK-LABEL: func.func @tied
-// CHECK-NOT: bf16
+// CHECK: %[[TABLE:.*]] = attn.weight "model.embed_tokens.weight" : tensor<64x32xbf16>
+// CHECK: attn.embedding %[[TABLE]][%{{.*}}] : tensor<64x32xbf16>, tensor<?xi32> -> tensor<?x32xf32>
+// CHECK: %[[HEAD:.*]] = attn.weight "model.embed_tokens.weight" : tensor<64x32xbf16>
+// CHECK: attn.linear %{{.*}}, %[[HEAD]] : (tensor<?x32xf32>, tensor<64x32xbf16>) -> tensor<?x64xf32>
 func.func @tied(%ids: tensor<?xi32>, %h: tensor<?x32xf32>) -> (tensor<?x32xf32>, tensor<?x64xf32>) {
   %table = attn.weight "model.embed_tokens.weight" : tensor<64x32xf32>
   %e = attn.embedding %table[%ids] : tensor<64x32xf32>, tensor<?xi32> -> tensor<?x32xf32>
   %head = attn.weight "model.embed_tokens.weight" : tensor<64x32xf32>
   %l = attn.linear %h, %head : (tensor<?x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   return %e, %l : tensor<?x32xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// A weight that one op reads as something else (here a linear's input as
+// well as a gather's table) keeps f32 under every name's read.
+// CHECK-LABEL: func.func @read_otherwise
+// CHECK-NOT: bf16
+func.func @read_otherwise(%ids: tensor<?xi32>) -> (tensor<?x32xf32>, tensor<64x64xf32>) {
+  %table = attn.weight "t" : tensor<64x32xf32>
+  %e = attn.embedding %table[%ids] : tensor<64x32xf32>, tensor<?xi32> -> tensor<?x32xf32>
+  %again = attn.weight "t" : tensor<64x32xf32>
+  %l = attn.linear %again, %again : (tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<64x64xf32>
+  return %e, %l : tensor<?x32xf32>, tensor<64x64xf32>
 }
 
 // -----

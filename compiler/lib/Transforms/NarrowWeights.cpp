@@ -3,7 +3,9 @@
 // A projection's weight is read once per token in decode: its bytes are the
 // decode time. Stored in bf16, the checkpoints' own type for nearly every
 // model, it costs half, and attn.linear widens it exactly before the
-// multiply, so the arithmetic stays f32.
+// multiply, so the arithmetic stays f32. The embedding table goes too, as
+// attn.embedding widens its rows: a tied LM head (the same tensor) is the
+// largest projection of a small model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,22 +28,27 @@ using namespace mlir::attn;
 
 namespace {
 
-/// Whether `use` is the weight operand of a linear on f32, and nothing else
-/// of it.
-bool isLinearWeightUse(OpOperand &use) {
-  auto linear = dyn_cast<LinearOp>(use.getOwner());
-  return linear && use.getOperandNumber() == 1 &&
-         linear.getInput() != use.get() && linear.getBias() != use.get() &&
-         linear.getInput().getType().getElementType().isF32();
+/// Whether `use` reads the weight as something that widens it to f32: the
+/// weight operand (and nothing else) of a linear on f32, or the table of an
+/// f32 embedding.
+bool widensToF32(OpOperand &use) {
+  if (auto linear = dyn_cast<LinearOp>(use.getOwner()))
+    return use.getOperandNumber() == 1 && linear.getInput() != use.get() &&
+           linear.getBias() != use.get() &&
+           linear.getInput().getType().getElementType().isF32();
+  if (auto embedding = dyn_cast<EmbeddingOp>(use.getOwner()))
+    return use.getOperandNumber() == 0 &&
+           embedding.getResult().getType().getElementType().isF32();
+  return false;
 }
 
 /// Whether every attn.weight of one name is a 2-D f32 tensor that only
-/// linears read as their weight.
+/// linears and embeddings read, widening it.
 bool isNarrowable(ArrayRef<WeightOp> ops) {
   return llvm::all_of(ops, [](WeightOp op) {
     RankedTensorType type = op.getType();
     return type.getRank() == 2 && type.getElementType().isF32() &&
-           !op->use_empty() && llvm::all_of(op->getUses(), isLinearWeightUse);
+           !op->use_empty() && llvm::all_of(op->getUses(), widensToF32);
   });
 }
 

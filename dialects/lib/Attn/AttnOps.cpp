@@ -47,6 +47,20 @@ static LogicalResult verifySameElementType(Operation *op, StringRef what,
   return success();
 }
 
+/// A weight may be stored in a narrower type that the computation's type
+/// holds exactly (bf16 weights of an f32 graph): it is widened where it is
+/// read, so the arithmetic is the wider type's.
+static LogicalResult verifyWidensExactly(Operation *op, StringRef what,
+                                         Type stored, Type computed) {
+  auto narrow = cast<FloatType>(getElementTypeOrSelf(stored));
+  auto wide = cast<FloatType>(getElementTypeOrSelf(computed));
+  if (narrow != wide && !llvm::APFloat::isRepresentableBy(
+                            narrow.getFloatSemantics(), wide.getFloatSemantics()))
+    return op->emitOpError() << what << " element type " << narrow
+                             << " does not convert exactly to " << wide;
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // WeightOp
 //===----------------------------------------------------------------------===//
@@ -92,7 +106,7 @@ LogicalResult EmbeddingOp::verify() {
                          << dimToString(result.getDimSize(ids.getRank()))
                          << ") does not match table row size ("
                          << dimToString(table.getDimSize(1)) << ")";
-  return verifySameElementType(*this, "result", table, result);
+  return verifyWidensExactly(*this, "table", table, result);
 }
 
 //===----------------------------------------------------------------------===//
@@ -153,18 +167,8 @@ LogicalResult LinearOp::verify() {
                          << dimToString(result.getDimSize(rank - 1))
                          << ") do not match weight out_features ("
                          << dimToString(outFeatures) << ")";
-  // A weight may be stored in a narrower type that the input's holds
-  // exactly (bf16 weights of an f32 graph): it is widened before the
-  // multiply, so the arithmetic is the input's.
-  auto inputElement = cast<FloatType>(input.getElementType());
-  auto weightElement = cast<FloatType>(weight.getElementType());
-  if (weightElement != inputElement &&
-      !llvm::APFloat::isRepresentableBy(weightElement.getFloatSemantics(),
-                                        inputElement.getFloatSemantics()))
-    return emitOpError() << "weight element type " << weightElement
-                         << " does not convert exactly to the input's "
-                         << inputElement;
-  if (failed(verifySameElementType(*this, "result", input, result)))
+  if (failed(verifyWidensExactly(*this, "weight", weight, input)) ||
+      failed(verifySameElementType(*this, "result", input, result)))
     return failure();
   if (Value bias = getBias()) {
     auto biasType = cast<RankedTensorType>(bias.getType());

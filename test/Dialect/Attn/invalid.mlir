@@ -84,7 +84,7 @@ func.func @embedding_row_size(%t: tensor<32x16xf32>, %ids: tensor<?xi64>) {
 // -----
 
 func.func @embedding_element_type(%t: tensor<32x16xf32>, %ids: tensor<?xindex>) {
-  // expected-error @+1 {{result element type 'f16' does not match 'f32'}}
+  // expected-error @+1 {{table element type 'f32' does not convert exactly to 'f16'}}
   %0 = attn.embedding %t[%ids] : tensor<32x16xf32>, tensor<?xindex> -> tensor<?x16xf16>
   return
 }
@@ -229,7 +229,7 @@ func.func @linear_out_features(%x: tensor<?x8xf32>, %w: tensor<16x8xf32>) {
 // -----
 
 func.func @linear_weight_element_type(%x: tensor<?x8xf32>, %w: tensor<16x8xf64>) {
-  // expected-error @+1 {{weight element type 'f64' does not convert exactly to the input's 'f32'}}
+  // expected-error @+1 {{weight element type 'f64' does not convert exactly to 'f32'}}
   %0 = attn.linear %x, %w : (tensor<?x8xf32>, tensor<16x8xf64>) -> tensor<?x16xf32>
   return
 }
@@ -237,7 +237,7 @@ func.func @linear_weight_element_type(%x: tensor<?x8xf32>, %w: tensor<16x8xf64>)
 // -----
 
 func.func @linear_bf16_weight_of_f16(%x: tensor<?x8xf16>, %w: tensor<16x8xbf16>) {
-  // expected-error @+1 {{weight element type 'bf16' does not convert exactly to the input's 'f16'}}
+  // expected-error @+1 {{weight element type 'bf16' does not convert exactly to 'f16'}}
   %0 = attn.linear %x, %w : (tensor<?x8xf16>, tensor<16x8xbf16>) -> tensor<?x16xf16>
   return
 }

@@ -30,6 +30,14 @@ func.func @embedding_i32(%t: tensor<32x16xf32>, %ids: tensor<?xi32>) -> tensor<?
   return %0 : tensor<?x16xf32>
 }
 
+// A table narrower than the result, which f32 holds exactly.
+// CHECK-LABEL: func @embedding_bf16_table
+func.func @embedding_bf16_table(%t: tensor<32x16xbf16>, %ids: tensor<?xi32>) -> tensor<?x16xf32> {
+  // CHECK: attn.embedding %{{.*}}[%{{.*}}] : tensor<32x16xbf16>, tensor<?xi32> -> tensor<?x16xf32>
+  %0 = attn.embedding %t[%ids] : tensor<32x16xbf16>, tensor<?xi32> -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
 // CHECK-LABEL: func @embedding_i64_2d
 func.func @embedding_i64_2d(%t: tensor<32x16xf16>, %ids: tensor<2x?xi64>) -> tensor<2x?x16xf16> {
   // CHECK: attn.embedding %{{.*}}[%{{.*}}] : tensor<32x16xf16>, tensor<2x?xi64> -> tensor<2x?x16xf16>

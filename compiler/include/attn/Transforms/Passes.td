@@ -102,17 +102,19 @@ def PackWeightsPass : Pass<"attn-pack-weights", "::mlir::ModuleOp"> {
 }
 
 def NarrowWeightsPass : Pass<"attn-narrow-weights", "::mlir::ModuleOp"> {
-  let summary = "Store the weights that only matmuls read in bf16";
+  let summary = "Store the matrices that matmuls and embeddings read in "
+                "bf16";
   let description = [{
     For each weight name whose every `attn.weight` is a 2-D f32 tensor read
-    only as the weight of `attn.linear`s, changes the weight's element type
-    to bf16. The linears then widen each weight element to f32 before the
-    multiply (attn.linear accepts a weight narrower than its input), and the
-    manifest gives the weight's dtype as bf16, so the runtime rounds f32 or
-    f16 checkpoints to nearest even at load and takes bf16 ones as they
-    are: half the bytes to keep and, in decode, to stream, the same f32
-    arithmetic. Weights that anything else reads (a tied embedding's gather,
-    a norm's scale) keep their type.
+    only as the weight of `attn.linear`s on f32 or the table of
+    `attn.embedding`s into f32, changes the weight's element type to bf16.
+    Those ops then widen each element to f32 where they read it (both accept
+    a narrower type that f32 holds exactly), and the manifest gives the
+    weight's dtype as bf16, so the runtime rounds f32 or f16 checkpoints to
+    nearest even at load and takes bf16 ones as they are: half the bytes to
+    keep and, in decode, to stream (a tied LM head too), the same f32
+    arithmetic. Weights that anything else reads (a norm's scale, a bias, a
+    linear's input) keep their type.
   }];
 }
 

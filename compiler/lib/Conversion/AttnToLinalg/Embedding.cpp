@@ -14,7 +14,8 @@ using namespace mlir::attn;
 namespace {
 
 /// A gather: every output element reads table[ids[i...], j] with
-/// tensor.extract. Ids are trusted to be in range (the runtime checks them).
+/// tensor.extract, widened where the table is narrower than the result. Ids
+/// are trusted to be in range (the runtime checks them).
 struct EmbeddingToGeneric : OpConversionPattern<EmbeddingOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -45,6 +46,9 @@ struct EmbeddingToGeneric : OpConversionPattern<EmbeddingOp> {
           Value column = linalg::IndexOp::create(b, nested, idsRank);
           Value element = tensor::ExtractOp::create(b, nested, table,
                                                     ValueRange{row, column});
+          Type elementType = resultType.getElementType();
+          if (element.getType() != elementType)
+            element = arith::ExtFOp::create(b, nested, elementType, element);
           linalg::YieldOp::create(b, nested, element);
         });
     rewriter.replaceOp(op, generic.getResults());

@@ -63,7 +63,9 @@ def Attn_EmbeddingOp : Attn_Op<"embedding", [Pure]> {
     `result[i..., :] = table[ids[i...], :]` for a table of shape
     `[vocab, hidden]` and ids of any shape; the result has the ids' shape
     followed by `hidden`. Ids outside `[0, vocab)` have no defined result: the
-    runtime rejects them before they reach compiled code.
+    runtime rejects them before they reach compiled code. The table may have
+    a narrower element type than the result, one the result's holds exactly
+    (a bf16 table of an f32 graph): the rows are widened as they are read.
 
     ```mlir
     %h = attn.embedding %table[%ids]
