@@ -150,3 +150,32 @@ func.func @tensors(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %out: tensor<?x?xf3
   } -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
+
+// -----
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// A bf16 weight (a tied LM head of --attn-narrow-weights): its rows load as
+// vector<16xbf16>, masked in the tail with bf16 zeros, and widen to f32
+// before the fused multiply-adds; A stays f32.
+// CHECK-LABEL: func.func @bf16_weight
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-COUNT-4: vector.load {{.*}} : memref<?x?xf32>, vector<16xf32>
+// CHECK: %[[W:.*]] = vector.load {{.*}} : memref<?x2048xbf16>, vector<16xbf16>
+// CHECK-NEXT: arith.extf %[[W]] : vector<16xbf16> to vector<16xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
+// CHECK: %[[TAIL:.*]] = vector.maskedload {{.*}} : memref<?x2048xbf16>, vector<16xi1>, vector<16xbf16> into vector<16xbf16>
+// CHECK-NEXT: arith.extf %[[TAIL]] : vector<16xbf16> to vector<16xf32>
+func.func @bf16_weight(%a: memref<?x?xf32>, %b: memref<?x2048xbf16>, %out: memref<?x?xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x?xf32>, memref<?x2048xbf16>) outs(%out : memref<?x?xf32>) {
+  ^bb0(%in: f32, %wt: bf16, %acc: f32):
+    %wide = arith.extf %wt : bf16 to f32
+    %p = arith.mulf %in, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -89,6 +89,11 @@ void mlir::attn::populateCPUPipeline(OpPassManager &pm,
     packOptions.bf16 = options.bf16Weights.value_or(false);
     pm.addPass(createPackWeightsPass(packOptions));
   }
+  // What the panels did not take (the embedding table, a tied LM head, a
+  // projection the panel width does not divide) is bf16 too; the gather
+  // and the unpacked matmul kernel widen it.
+  if (options.bf16Weights.value_or(false))
+    pm.addPass(createNarrowWeightsPass());
   pm.addPass(createConvertAttnToLinalgPass());
   // No CSE on tensors before bufferisation: merging two identical
   // `linalg.fill`s into one destination would force a copy for each user.

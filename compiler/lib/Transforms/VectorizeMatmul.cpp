@@ -93,18 +93,28 @@ private:
   SmallVector<Value> step(OpBuilder &builder, Value row, Value col,
                           Value kIndex, Value mask, int64_t rows, int64_t cols,
                           ValueRange accumulators) {
+    // A bf16 B (a weight of --attn-narrow-weights) is loaded as bf16 and
+    // widened exactly: half the bytes, the same f32 arithmetic.
     auto load = [&](Value buffer, Value base, int64_t offset) -> Value {
       Value index = arith::AddIOp::create(
           builder, loc, base,
           arith::ConstantIndexOp::create(builder, loc, offset));
-      if (!mask)
-        return vector::LoadOp::create(builder, loc, vectorType, buffer,
-                                      ValueRange{index, kIndex});
-      Value zeros = arith::ConstantOp::create(
-          builder, loc, DenseElementsAttr::get(vectorType, 0.0f));
-      return vector::MaskedLoadOp::create(builder, loc, vectorType, buffer,
-                                          ValueRange{index, kIndex}, mask,
-                                          zeros);
+      Type element = cast<MemRefType>(buffer.getType()).getElementType();
+      auto loadType = VectorType::get({shape.lanes}, element);
+      Value loaded;
+      if (!mask) {
+        loaded = vector::LoadOp::create(builder, loc, loadType, buffer,
+                                        ValueRange{index, kIndex});
+      } else {
+        Value zeros = arith::ConstantOp::create(builder, loc,
+                                                builder.getZeroAttr(loadType));
+        loaded = vector::MaskedLoadOp::create(builder, loc, loadType, buffer,
+                                              ValueRange{index, kIndex}, mask,
+                                              zeros);
+      }
+      if (loadType == vectorType)
+        return loaded;
+      return arith::ExtFOp::create(builder, loc, vectorType, loaded);
     };
     SmallVector<Value> lhs, rhs;
     for (int64_t r = 0; r < rows; ++r)
@@ -191,7 +201,7 @@ struct VectorizeMatmul
     }
     SmallVector<linalg::GenericOp> matmuls, panelMatmuls;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (isTransposedMatmul(op))
+      if (isTransposedMatmul(op, /*bf16Weight=*/true))
         matmuls.push_back(op);
       else if (isPanelMatmul(op, vectorSize))
         panelMatmuls.push_back(op);

@@ -102,6 +102,16 @@ static std::vector<TinyModel> makeTinyModels() {
   // checkpoint is bf16, so the values are exact and the reference holds.
   add("panel_weights_bf16_resident", "llama", panelShapes, StorageType::BF16,
       "bf16-weights=true");
+  // A tied LM head with bf16 resident: the table (gathered and the head's
+  // weight) and k_proj/v_proj (not panels) stay bf16 (--attn-narrow-weights)
+  // and are widened by the gather and the unpacked matmul kernel.
+  add(
+      "tied_bf16_resident", "llama",
+      [&](ReferenceConfig &c) {
+        panelShapes(c);
+        c.tieWordEmbeddings = true;
+      },
+      StorageType::BF16, "bf16-weights=true");
   return models;
 }
 

@@ -48,8 +48,10 @@ struct CPUPipelineOptions {
   /// (--attn-vectorize-matmul).
   bool vectorizeMatmuls = true;
   /// Keep the panel-packed weights in bf16 and widen them in the kernel
-  /// (--attn-pack-weights bf16): half the weight traffic, f32 arithmetic;
-  /// the weights are rounded to bf16 at load unless they are bf16 already.
+  /// (--attn-pack-weights bf16), and the other matrices that matmuls and
+  /// gathers read (--attn-narrow-weights: the embedding table, a tied LM
+  /// head): half the weight traffic, f32 arithmetic; the weights are
+  /// rounded to bf16 at load unless they are bf16 already.
   /// Unset means off; attnc sets it for checkpoints the config says are
   /// bf16, where keeping them bf16 loses nothing.
   std::optional<bool> bf16Weights;
