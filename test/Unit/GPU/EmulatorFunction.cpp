@@ -8,38 +8,58 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
+#include <algorithm>
+
 namespace attn_emu {
 
-bool EmulatedFunction::compile(const std::string &source,
-                               const std::string &name,
-                               const std::string &pipelineOptions,
-                               std::string &error) {
+mlir::attn::CUDATargetOptions
+emulatorTarget(const std::string &pipelineOptions) {
   mlir::attn::CUDATargetOptions target;
   target.arch = "sm_90";
   target.format = mlir::attn::CUDAKernelFormat::PTX;
   target.wrappersArchive = ATTN_EMULATOR_STUBS_ARCHIVE;
   target.pipelineOptions = pipelineOptions;
+  return target;
+}
+
+std::unique_ptr<EmulatedKernels>
+compileKernels(mlir::ModuleOp module,
+               const mlir::attn::CUDATargetOptions &target,
+               std::string &error) {
+  mlir::DialectRegistry registry;
+  mlir::attn::registerCUDATranslations(registry);
+  module.getContext()->appendDialectRegistry(registry);
+  // The settings compileToCUDALibrary resolves (resolvePipelineOptions),
+  // less the kernel format, which the nvvm phase does not reach.
+  mlir::attn::CUDAPipelineOptions pipeline;
+  if (mlir::failed(mlir::attn::parseCUDAPipelineOptions(
+          target.pipelineOptions, pipeline, [&](const llvm::Twine &message) {
+            error += message.str();
+            return mlir::failure();
+          })))
+    return nullptr;
+  pipeline.stopAfter = mlir::attn::CUDAPhase::NVVM;
+  pipeline.arch = target.arch;
+  if (!pipeline.bf16Weights)
+    pipeline.bf16Weights = target.bf16Checkpoint;
+  pipeline.optLevel = std::min(target.optLevel, 3u);
+  mlir::OwningOpRef<mlir::ModuleOp> forKernels = module.clone();
+  mlir::PassManager pm(module.getContext());
+  mlir::attn::populateCUDAPipeline(pm, pipeline);
+  if (mlir::failed(pm.run(*forKernels))) {
+    error += "the CUDA pipeline failed before its nvvm phase";
+    return nullptr;
+  }
+  return EmulatedKernels::create(*forKernels, error);
+}
+
+bool EmulatedFunction::compile(const std::string &source,
+                               const std::string &name,
+                               const std::string &pipelineOptions,
+                               std::string &error) {
+  mlir::attn::CUDATargetOptions target = emulatorTarget(pipelineOptions);
   auto link = [&](mlir::ModuleOp module, llvm::StringRef path) {
-    mlir::DialectRegistry registry;
-    mlir::attn::registerCUDATranslations(registry);
-    module.getContext()->appendDialectRegistry(registry);
-    // The kernels: the same pipeline stopped after the nvvm phase, so that
-    // they and their names are the ones the library's launches ask for.
-    mlir::attn::CUDAPipelineOptions pipeline;
-    if (mlir::failed(mlir::attn::parseCUDAPipelineOptions(
-            pipelineOptions, pipeline, [&](const llvm::Twine &message) {
-              error += message.str();
-              return mlir::failure();
-            })))
-      return false;
-    pipeline.stopAfter = mlir::attn::CUDAPhase::NVVM;
-    pipeline.arch = target.arch;
-    mlir::OwningOpRef<mlir::ModuleOp> forKernels = module.clone();
-    mlir::PassManager pm(module.getContext());
-    mlir::attn::populateCUDAPipeline(pm, pipeline);
-    if (mlir::failed(pm.run(*forKernels)))
-      return false;
-    emulated = EmulatedKernels::create(*forKernels, error);
+    emulated = compileKernels(module, target, error);
     return emulated && mlir::succeeded(mlir::attn::compileToCUDALibrary(
                            module, target, path));
   };

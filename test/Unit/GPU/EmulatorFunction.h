@@ -24,6 +24,21 @@
 
 namespace attn_emu {
 
+/// What attnc's CUDA target gets for `--cuda-arch=sm_90 --pipeline-options
+/// <pipelineOptions>`, but with PTX and the emulator's launch functions
+/// (EmulatorStubs.c) linked into the library in place of the driver's.
+mlir::attn::CUDATargetOptions
+emulatorTarget(const std::string &pipelineOptions);
+
+/// The kernels of `module` (the frontend's graph, or the CUDA pipeline's
+/// input at any phase before `kernels`) that the library compileToCUDALibrary
+/// builds from it with `target` launches: the same pipeline with the same
+/// settings, stopped after the nvvm phase. `module` is left as it was. Null
+/// with `error` set on any failure.
+std::unique_ptr<EmulatedKernels>
+compileKernels(mlir::ModuleOp module,
+               const mlir::attn::CUDATargetOptions &target, std::string &error);
+
 class EmulatedFunction {
 public:
   EmulatedFunction() = default;
