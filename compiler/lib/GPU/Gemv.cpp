@@ -183,10 +183,7 @@ void GemvBuilder::build() {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero),
       /*withElseRegion=*/false);
   b.setInsertionPointToStart(first.thenBlock());
-  if (ops.accumulate)
-    total = fadd(memref::LoadOp::create(b, loc, ops.c, ValueRange{row, column}),
-                 total);
-  memref::StoreOp::create(b, loc, total, ops.c, ValueRange{row, column});
+  ops.writeResult(b, loc, total, row, column);
 }
 
 void mlir::attn::buildGemv(OpBuilder &b, Location loc,

@@ -10,6 +10,8 @@
 #ifndef ATTN_LIB_GPU_MATMULKERNELS_H
 #define ATTN_LIB_GPU_MATMULKERNELS_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir {
@@ -22,6 +24,16 @@ namespace attn {
 struct MatmulOperands {
   Value a, w, c;
   bool accumulate = true;
+
+  /// Writes one sum of products to C[row, col]: adds it, or stores it where
+  /// C was not zero-filled for it (`accumulate` false).
+  void writeResult(OpBuilder &b, Location loc, Value sum, Value row,
+                   Value col) const {
+    if (accumulate)
+      sum = arith::AddFOp::create(
+          b, loc, memref::LoadOp::create(b, loc, c, ValueRange{row, col}), sum);
+    memref::StoreOp::create(b, loc, sum, c, ValueRange{row, col});
+  }
 };
 
 /// The tile sizes of the tensor-core kernel: a block computes a

@@ -200,12 +200,8 @@ void TensorCoreMatmulBuilder::build() {
                               /*withElseRegion=*/false);
         OpBuilder::InsertionGuard then(b);
         b.setInsertionPointToStart(guard.thenBlock());
-        Value sum = kLoop.getResult((i * kMmaTilesN + j) * 4 + e);
-        if (ops.accumulate)
-          sum = arith::AddFOp::create(
-              b, loc,
-              memref::LoadOp::create(b, loc, ops.c, ValueRange{row, col}), sum);
-        memref::StoreOp::create(b, loc, sum, ops.c, ValueRange{row, col});
+        ops.writeResult(b, loc, kLoop.getResult((i * kMmaTilesN + j) * 4 + e),
+                        row, col);
       }
 }
 

@@ -292,11 +292,8 @@ void WgmmaMatmulBuilder::build() {
                           /*withElseRegion=*/false);
     OpBuilder::InsertionGuard then(b);
     b.setInsertionPointToStart(guard.thenBlock());
-    Value sum = LLVM::ExtractValueOp::create(b, loc, result, e);
-    if (ops.accumulate)
-      sum = fadd(memref::LoadOp::create(b, loc, ops.c, ValueRange{row, col}),
-                 sum);
-    memref::StoreOp::create(b, loc, sum, ops.c, ValueRange{row, col});
+    ops.writeResult(b, loc, LLVM::ExtractValueOp::create(b, loc, result, e),
+                    row, col);
   }
 }
 
