@@ -140,8 +140,16 @@ TEST_F(AttnBuilderTest, Embedding) {
       EmbeddingOp::create(builder, loc, tensor({5, 16}, builder.getF16Type()),
                           table, idsValue({5}, builder.getI32Type()));
   message = verifierMessage(wrongElement);
-  EXPECT_TRUE(contains(message, "result element type 'f16' does not match"))
+  EXPECT_TRUE(contains(message, "table element type 'f32' does not convert "
+                                "exactly to 'f16'"))
       << message;
+
+  // A bf16 table of an f32 graph: widened exactly as rows are read.
+  auto narrowTable =
+      EmbeddingOp::create(builder, loc, tensor({5, 16}),
+                          floatValue({32, 16}, builder.getBF16Type()),
+                          idsValue({5}, builder.getI32Type()));
+  EXPECT_EQ(verifierMessage(narrowTable), "");
 }
 
 TEST_F(AttnBuilderTest, RMSNormInfersItsResultType) {
