@@ -241,7 +241,8 @@ LogicalResult mlir::attn::compile(const CompileOptions &options,
     bytes = printModule(*module);
   } else if (options.targetKind == TargetKind::CUDA) {
     // The CUDA target runs its own pipeline from the graph.
-    timer.start("CUDA pipeline and code generation for " + options.cuda.arch);
+    timer.start("CUDA pipeline and code generation for " +
+                describeCUDATarget(options.cuda));
     CUDATargetOptions cuda = options.cuda;
     cuda.bf16Checkpoint = parsed->config.checkpointType == "bfloat16";
     if (options.emit == EmitKind::Library) {

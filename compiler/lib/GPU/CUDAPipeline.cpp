@@ -139,9 +139,7 @@ static void addHostToLLVM(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
-/// The target the kernels are compiled for: the architecture-specific one
-/// where wgmma is wanted and the architecture has it, else the architecture.
-static std::string kernelTarget(const CUDAPipelineOptions &options) {
+std::string mlir::attn::kernelTarget(const CUDAPipelineOptions &options) {
   std::optional<CUDAArch> arch = lookupCUDAArch(options.arch);
   if (options.wgmma && arch && !arch->featureTarget.empty())
     return arch->featureTarget.str();

@@ -54,6 +54,21 @@ std::optional<std::string> mlir::attn::findPtxas(StringRef toolkitPath) {
   return std::nullopt;
 }
 
+std::string mlir::attn::describeCUDATarget(const CUDATargetOptions &options) {
+  CUDAPipelineOptions pipeline;
+  if (failed(parseCUDAPipelineOptions(options.pipelineOptions, pipeline,
+                                      [](const Twine &) { return failure(); })))
+    return options.arch;
+  pipeline.arch = options.arch;
+  std::string target = kernelTarget(pipeline);
+  std::optional<CUDAArch> arch = lookupCUDAArch(target);
+  if (target == options.arch || !arch)
+    return options.arch;
+  return options.arch + " (kernels for " + target +
+         ": wgmma, run on compute capability " + std::to_string(arch->major) +
+         "." + std::to_string(arch->minor) + " only)";
+}
+
 FailureOr<CUDAPipelineOptions> mlir::attn::resolvePipelineOptions(
     ModuleOp module, const CUDATargetOptions &options, CUDAPhase stopAfter) {
   if (!lookupCUDAArch(options.arch)) {

@@ -103,6 +103,11 @@ struct CUDAPipelineOptions {
   std::string toolkitPath;
 };
 
+/// The target the kernels are compiled for: the architecture-specific one
+/// where `options.wgmma` and the architecture has one (sm_90 -> sm_90a),
+/// else `options.arch`.
+std::string kernelTarget(const CUDAPipelineOptions &options);
+
 /// Adds the passes of the CUDA pipeline, up to `options.stopAfter`, to `pm`
 /// (which runs on a builtin.module). `options.arch` must be known to
 /// lookupCUDAArch; the pass that uses it reports an unknown one.

@@ -68,6 +68,12 @@ struct CUDATargetOptions {
 /// builtin, LLVM, GPU and NVVM dialects.
 void registerCUDATranslations(DialectRegistry &registry);
 
+/// `options.arch` for progress lines, with the target the kernels are
+/// compiled for where that differs ("sm_90 (kernels for sm_90a: wgmma, run
+/// on compute capability 9.0 only)"). Malformed pipeline options are left to
+/// the compile to report.
+std::string describeCUDATarget(const CUDATargetOptions &options);
+
 /// The ptxas of `toolkitPath` (or of the default places, see
 /// CUDATargetOptions::toolkitPath), if there is one.
 std::optional<std::string> findPtxas(StringRef toolkitPath);
