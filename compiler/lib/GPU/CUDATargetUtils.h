@@ -14,14 +14,6 @@
 namespace mlir {
 namespace attn {
 
-/// The pipeline options `options` stand for, stopping after `stopAfter`:
-/// the kernel format resolved (Auto to Cubin where ptxas is found) and the
-/// toolkit set to the one holding that ptxas. Emits an error and returns
-/// failure for an unknown architecture or a cubin without ptxas.
-FailureOr<CUDAPipelineOptions>
-resolvePipelineOptions(ModuleOp module, const CUDATargetOptions &options,
-                       CUDAPhase stopAfter);
-
 /// Runs the CUDA pipeline of `options` on `module` up to `stopAfter`.
 LogicalResult runCUDAPipeline(ModuleOp module,
                               const CUDAPipelineOptions &options);

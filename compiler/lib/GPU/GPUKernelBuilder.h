@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir {
@@ -49,6 +50,14 @@ protected:
   Value either(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
   Value select(Value condition, Value x, Value y) {
     return arith::SelectOp::create(b, loc, condition, x, y);
+  }
+  /// Whether `buffer`'s address is a multiple of `bytes`: known on the
+  /// device only, the same answer for every thread.
+  Value isAligned(Value buffer, int64_t bytes) {
+    Value address =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                 rem(address, bytes), index(0));
   }
   /// ceil(x / y), at least 1: CUDA refuses a launch of zero blocks.
   Value blocksFor(Value x, int64_t y) {

@@ -59,10 +59,6 @@ private:
   /// row, `loads` 128-bit loads of W per step.
   Value vectorSteps(Value row, Value begin, int64_t end, int64_t loads,
                     Value sum);
-  /// Whether W's rows all start 16-byte aligned: k % vectorWidth == 0
-  /// (known here) and the buffer's address (known on the device).
-  Value isWeightAligned();
-
   MatmulOperands ops;
   MemRefType weightType;
   /// W's elements per 128-bit load.
@@ -131,13 +127,6 @@ Value GemvBuilder::vectorDot(Value row) {
   return sum;
 }
 
-Value GemvBuilder::isWeightAligned() {
-  Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, ops.w);
-  Value misalignment = rem(address, kVectorBytes);
-  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, misalignment,
-                               index(0));
-}
-
 void GemvBuilder::build() {
   Value zero = index(0), one = index(1);
   Value m = memref::DimOp::create(b, loc, ops.a, 0);
@@ -152,7 +141,9 @@ void GemvBuilder::build() {
   lane = rem(thread, kWarpSize);
   column = add(mul(launch.getBlockIds().x, kGemvWarps), warp);
   bool vectorizable = weightType.getDimSize(1) % vectorWidth == 0;
-  Value aligned = vectorizable ? isWeightAligned() : Value();
+  // W's rows all start 16-byte aligned where k % vectorWidth == 0 (known
+  // here) and the buffer's address is (known on the device).
+  Value aligned = vectorizable ? isAligned(ops.w, kVectorBytes) : Value();
   // The whole warp takes the same branch, as the shuffles need.
   auto inRange =
       scf::IfOp::create(b, loc, lessThan(column, n), /*withElseRegion=*/false);

@@ -27,7 +27,7 @@ using namespace mlir::attn;
 /// statically shaped and contiguous, as the weight table hands it out
 /// (attention's K is neither).
 static bool isLinearContraction(linalg::GenericOp op) {
-  if (!isTransposedMatmul(op, /*bf16Weight=*/true))
+  if (!isTransposedMatmul(op))
     return false;
   auto weight = cast<MemRefType>(op.getDpsInputs()[1].getType());
   return weight.hasStaticShape() && weight.getLayout().isIdentity();

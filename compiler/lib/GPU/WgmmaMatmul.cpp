@@ -117,7 +117,7 @@ Value WgmmaMatmulBuilder::loadUnitScalar(Value buffer, Value row, Value rows,
     Value value = memref::LoadOp::create(b, loc, buffer,
                                          ValueRange{safeRow, min(c, lastCol)});
     if (value.getType() != bf16)
-      value = arith::TruncFOp::create(b, loc, bf16, toF32(value));
+      value = fromF32(toF32(value), bf16);
     elements.push_back(select(inBounds, value, zero));
   }
   return vector::FromElementsOp::create(
@@ -205,12 +205,8 @@ void WgmmaMatmulBuilder::build() {
   Value warpgroup = div(thread, kThreadsPerWarpgroup);
   Value inGroup = rem(thread, kThreadsPerWarpgroup);
   Value vectorOk;
-  if (vectorizable) {
-    Value address =
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, ops.w);
-    vectorOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     rem(address, kCoreRowBytes), index(0));
-  }
+  if (vectorizable)
+    vectorOk = isAligned(ops.w, kCoreRowBytes);
 
   // Each warpgroup's A starts 64 rows (8 core matrices, 128 bytes each)
   // into the tile; both operands advance two core matrices along k per

@@ -6,7 +6,7 @@
 
 using namespace mlir;
 
-bool mlir::attn::isTransposedMatmul(linalg::GenericOp op, bool bf16Weight) {
+bool mlir::attn::isTransposedMatmul(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 3 ||
       !linalg::isaContractionOpInterface(op))
@@ -24,12 +24,9 @@ bool mlir::attn::isTransposedMatmul(linalg::GenericOp op, bool bf16Weight) {
                                      AffineMap::get(3, 0, {m, n}, context)};
   if (op.getIndexingMapsArray() != expected)
     return false;
-  auto elementType = [](Value operand) -> Type {
-    auto type = dyn_cast<MemRefType>(operand.getType());
-    return type ? type.getElementType() : Type();
-  };
-  Type weight = elementType(op.getDpsInputs()[1]);
-  if (!weight || !(weight.isF32() || (bf16Weight && weight.isBF16())))
+  // Buffer semantics: every operand is a memref.
+  Type weight = getElementTypeOrSelf(op.getDpsInputs()[1]);
+  if (!weight.isF32() && !weight.isBF16())
     return false;
   // The contraction interface looks through casts: a bf16 weight must be
   // widened to f32, nothing else.
@@ -37,6 +34,6 @@ bool mlir::attn::isTransposedMatmul(linalg::GenericOp op, bool bf16Weight) {
       !llvm::all_of(op.getRegionInputArgs()[1].getUsers(),
                     [](Operation *user) { return isa<arith::ExtFOp>(user); }))
     return false;
-  return elementType(op.getDpsInputs()[0]).isF32() &&
-         elementType(op.getDpsInits()[0]).isF32();
+  return getElementTypeOrSelf(op.getDpsInputs()[0]).isF32() &&
+         getElementTypeOrSelf(op.getDpsInits()[0]).isF32();
 }

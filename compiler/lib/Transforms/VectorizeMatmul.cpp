@@ -201,7 +201,7 @@ struct VectorizeMatmul
     }
     SmallVector<linalg::GenericOp> matmuls, panelMatmuls;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (isTransposedMatmul(op, /*bf16Weight=*/true))
+      if (isTransposedMatmul(op))
         matmuls.push_back(op);
       else if (isPanelMatmul(op, vectorSize))
         panelMatmuls.push_back(op);

@@ -54,8 +54,9 @@ static LogicalResult verifyWidensExactly(Operation *op, StringRef what,
                                          Type stored, Type computed) {
   auto narrow = cast<FloatType>(getElementTypeOrSelf(stored));
   auto wide = cast<FloatType>(getElementTypeOrSelf(computed));
-  if (narrow != wide && !llvm::APFloat::isRepresentableBy(
-                            narrow.getFloatSemantics(), wide.getFloatSemantics()))
+  if (narrow != wide &&
+      !llvm::APFloat::isRepresentableBy(narrow.getFloatSemantics(),
+                                        wide.getFloatSemantics()))
     return op->emitOpError() << what << " element type " << narrow
                              << " does not convert exactly to " << wide;
   return success();

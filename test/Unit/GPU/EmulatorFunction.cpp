@@ -8,8 +8,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
-#include <algorithm>
-
 namespace attn_emu {
 
 mlir::attn::CUDATargetOptions
@@ -29,23 +27,18 @@ compileKernels(mlir::ModuleOp module,
   mlir::DialectRegistry registry;
   mlir::attn::registerCUDATranslations(registry);
   module.getContext()->appendDialectRegistry(registry);
-  // The settings compileToCUDALibrary resolves (resolvePipelineOptions),
-  // less the kernel format, which the nvvm phase does not reach.
-  mlir::attn::CUDAPipelineOptions pipeline;
-  if (mlir::failed(mlir::attn::parseCUDAPipelineOptions(
-          target.pipelineOptions, pipeline, [&](const llvm::Twine &message) {
-            error += message.str();
-            return mlir::failure();
-          })))
+  // The settings compileToCUDALibrary resolves; the kernel format does not
+  // matter to the nvvm phase.
+  mlir::FailureOr<mlir::attn::CUDAPipelineOptions> pipeline =
+      mlir::attn::resolvePipelineOptions(module, target,
+                                         mlir::attn::CUDAPhase::NVVM);
+  if (mlir::failed(pipeline)) {
+    error += "the CUDA target's options do not resolve (diagnostic above)";
     return nullptr;
-  pipeline.stopAfter = mlir::attn::CUDAPhase::NVVM;
-  pipeline.arch = target.arch;
-  if (!pipeline.bf16Weights)
-    pipeline.bf16Weights = target.bf16Checkpoint;
-  pipeline.optLevel = std::min(target.optLevel, 3u);
+  }
   mlir::OwningOpRef<mlir::ModuleOp> forKernels = module.clone();
   mlir::PassManager pm(module.getContext());
-  mlir::attn::populateCUDAPipeline(pm, pipeline);
+  mlir::attn::populateCUDAPipeline(pm, *pipeline);
   if (mlir::failed(pm.run(*forKernels))) {
     error += "the CUDA pipeline failed before its nvvm phase";
     return nullptr;

@@ -16,6 +16,8 @@
 #ifndef ATTN_GPU_CUDATARGET_H
 #define ATTN_GPU_CUDATARGET_H
 
+#include "attn/GPU/CUDAPipeline.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
@@ -67,6 +69,16 @@ struct CUDATargetOptions {
 /// target attribute's serialisation and the LLVM IR translations of the
 /// builtin, LLVM, GPU and NVVM dialects.
 void registerCUDATranslations(DialectRegistry &registry);
+
+/// The pipeline options `options` stand for, stopping after `stopAfter`:
+/// the pass options parsed, the bf16 weights of a bf16 checkpoint, the
+/// kernel format resolved (Auto to Cubin where ptxas is found) and the
+/// toolkit set to the one holding that ptxas. Emits an error on `module`
+/// and returns failure for an unknown architecture, malformed pipeline
+/// options or a cubin without ptxas.
+FailureOr<CUDAPipelineOptions>
+resolvePipelineOptions(ModuleOp module, const CUDATargetOptions &options,
+                       CUDAPhase stopAfter);
 
 /// `options.arch` for progress lines, with the target the kernels are
 /// compiled for where that differs ("sm_90 (kernels for sm_90a: wgmma, run

@@ -16,9 +16,10 @@ namespace attn {
 
 /// Whether `op` is C[m, n] += A[m, k] * B[n, k] on f32 buffers: the
 /// lowering of attn.linear, with the weight in its checkpoint layout
-/// [out, in]. With `bf16Weight`, B may also be a bf16 buffer whose elements
-/// the body widens to f32 (a weight of --attn-narrow-weights).
-bool isTransposedMatmul(linalg::GenericOp op, bool bf16Weight = false);
+/// [out, in]. B may also be a bf16 buffer whose elements the body widens to
+/// f32 (a weight of --attn-narrow-weights); the kernels of both passes read
+/// either.
+bool isTransposedMatmul(linalg::GenericOp op);
 
 } // namespace attn
 } // namespace mlir
