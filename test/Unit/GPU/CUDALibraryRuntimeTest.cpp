@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CompileHelpers.h"
+#include "FakeDriverRecords.h"
 
 #include "attn/GPU/CUDATarget.h"
 #include "attn/Runtime/Manifest.h"
@@ -42,52 +43,37 @@ namespace {
 class CUDALibraryInRuntime : public attn_test::TinyCUDALibraryTest {};
 
 /// The stand-in driver's records (FakeCUDA.c).
-struct FakeRecords {
-  int (*count)() = nullptr;
-  int (*get)(int, unsigned long long *, size_t *, int *, int *) = nullptr;
-  int *launches = nullptr;
-  long long *htodCopies = nullptr, *htodBytes = nullptr;
-  long long *dtohCopies = nullptr, *dtohBytes = nullptr;
-  long long *streamCreates = nullptr, *streamDestroys = nullptr;
-  long long *streamSyncs = nullptr, *conflicts = nullptr, *marked = nullptr;
-
-  bool load() {
-    void *fake = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (!fake)
-      return false;
-    auto counter = [&](const char *name) {
-      return static_cast<long long *>(dlsym(fake, name));
-    };
-    streamCreates = counter("fake_cuda_stream_creates");
-    streamDestroys = counter("fake_cuda_stream_destroys");
-    streamSyncs = counter("fake_cuda_stream_syncs");
-    conflicts = counter("fake_cuda_stream_conflicts");
-    marked = counter("fake_cuda_marked_arguments");
-    if (!streamCreates || !streamDestroys || !streamSyncs || !conflicts ||
-        !marked)
-      return false;
-    count =
-        reinterpret_cast<int (*)()>(dlsym(fake, "fake_cuda_allocation_count"));
-    get = reinterpret_cast<int (*)(int, unsigned long long *, size_t *, int *,
-                                   int *)>(dlsym(fake, "fake_cuda_allocation"));
-    launches = static_cast<int *>(dlsym(fake, "fake_cuda_launches"));
-    htodCopies = static_cast<long long *>(dlsym(fake, "fake_cuda_htod_copies"));
-    htodBytes = static_cast<long long *>(dlsym(fake, "fake_cuda_htod_bytes"));
-    dtohCopies = static_cast<long long *>(dlsym(fake, "fake_cuda_dtoh_copies"));
-    dtohBytes = static_cast<long long *>(dlsym(fake, "fake_cuda_dtoh_bytes"));
-    return count && get && launches && htodCopies && htodBytes && dtohCopies &&
-           dtohBytes;
+struct FakeRecords : attn_test::FakeDriverRecords {
+  bool load() const {
+    return has({"fake_cuda_stream_creates", "fake_cuda_stream_destroys",
+                "fake_cuda_stream_syncs", "fake_cuda_stream_conflicts",
+                "fake_cuda_marked_arguments", "fake_cuda_allocation_count",
+                "fake_cuda_allocation", "fake_cuda_launches",
+                "fake_cuda_htod_copies", "fake_cuda_htod_bytes",
+                "fake_cuda_dtoh_copies", "fake_cuda_dtoh_bytes"});
   }
+  int count() const { return allocations(); }
   /// Size of device (not managed) allocation `index`; 0 for a managed one.
   size_t deviceBytes(int index, bool *live = nullptr) const {
-    unsigned long long pointer;
-    size_t bytes = 0;
-    int managed = 0, isLive = 0;
-    get(index, &pointer, &bytes, &managed, &isLive);
+    attn_test::FakeAllocation record =
+        allocation(index).value_or(attn_test::FakeAllocation());
     if (live)
-      *live = isLive;
-    return managed ? 0 : bytes;
+      *live = record.live;
+    return record.managed ? 0 : record.bytes;
   }
+  long long htodCopies() const { return counter("fake_cuda_htod_copies"); }
+  long long htodBytes() const { return counter("fake_cuda_htod_bytes"); }
+  long long dtohCopies() const { return counter("fake_cuda_dtoh_copies"); }
+  long long dtohBytes() const { return counter("fake_cuda_dtoh_bytes"); }
+  long long streamCreates() const {
+    return counter("fake_cuda_stream_creates");
+  }
+  long long streamDestroys() const {
+    return counter("fake_cuda_stream_destroys");
+  }
+  long long streamSyncs() const { return counter("fake_cuda_stream_syncs"); }
+  long long conflicts() const { return counter("fake_cuda_stream_conflicts"); }
+  long long marked() const { return counter("fake_cuda_marked_arguments"); }
 };
 
 /// Runs the library through the runtime; returns what went wrong, "" when
@@ -127,15 +113,15 @@ std::string runThroughTheRuntime(const std::string &library) {
 
   // One device allocation and one upload per slot, of the slot's size.
   int beforeLoad = fake.count();
-  long long uploads = *fake.htodCopies, uploaded = *fake.htodBytes;
+  long long uploads = fake.htodCopies(), uploaded = fake.htodBytes();
   if (attn_model_load_weights(model, weights.c_str()) != ATTN_OK)
     return std::string("load: ") + attn_error_message();
   llvm::sys::fs::remove(weights);
   std::vector<::attn::rt::WeightSlot> slots = manifest.slots();
   if (fake.count() - beforeLoad != int(slots.size()) ||
-      *fake.htodCopies - uploads != (long long)slots.size())
+      fake.htodCopies() - uploads != (long long)slots.size())
     return std::to_string(fake.count() - beforeLoad) + " allocations and " +
-           std::to_string(*fake.htodCopies - uploads) + " uploads for " +
+           std::to_string(fake.htodCopies() - uploads) + " uploads for " +
            std::to_string(slots.size()) + " weight slots";
   long long total = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
@@ -148,8 +134,8 @@ std::string runThroughTheRuntime(const std::string &library) {
              " bytes on the device, expected " + std::to_string(bytes);
     total += bytes;
   }
-  if (*fake.htodBytes - uploaded != total)
-    return "uploaded " + std::to_string(*fake.htodBytes - uploaded) +
+  if (fake.htodBytes() - uploaded != total)
+    return "uploaded " + std::to_string(fake.htodBytes() - uploaded) +
            " bytes of weights, expected " + std::to_string(total);
 
   attn_session *session = nullptr;
@@ -158,33 +144,33 @@ std::string runThroughTheRuntime(const std::string &library) {
   int64_t vocab = attn_model_vocab_size(model);
   std::vector<float> logits(vocab);
   std::vector<int32_t> tokens = {1, 2, 3};
-  int launches = *fake.launches;
-  long long streams = *fake.streamCreates, syncs = *fake.streamSyncs;
-  uploads = *fake.htodCopies;
-  uploaded = *fake.htodBytes;
-  long long downloads = *fake.dtohCopies, downloaded = *fake.dtohBytes;
+  int launches = fake.launches();
+  long long streams = fake.streamCreates(), syncs = fake.streamSyncs();
+  uploads = fake.htodCopies();
+  uploaded = fake.htodBytes();
+  long long downloads = fake.dtohCopies(), downloaded = fake.dtohBytes();
   if (attn_session_prefill(session, tokens.data(), 3, 0, logits.data()) !=
       ATTN_OK)
     return std::string("prefill: ") + attn_error_message();
-  if (*fake.launches - launches < 2)
-    return "only " + std::to_string(*fake.launches - launches) + " launches";
+  if (fake.launches() - launches < 2)
+    return "only " + std::to_string(fake.launches() - launches) + " launches";
   // Two entry points (attn_prefill, attn_logits), each waiting once.
-  if (*fake.streamCreates - streams != 1 || *fake.streamSyncs - syncs != 2)
-    return std::to_string(*fake.launches - launches) + " launches made " +
-           std::to_string(*fake.streamCreates - streams) +
-           " streams and waited " + std::to_string(*fake.streamSyncs - syncs) +
+  if (fake.streamCreates() - streams != 1 || fake.streamSyncs() - syncs != 2)
+    return std::to_string(fake.launches() - launches) + " launches made " +
+           std::to_string(fake.streamCreates() - streams) +
+           " streams and waited " + std::to_string(fake.streamSyncs() - syncs) +
            " times; expected one stream and one wait per entry point";
-  if (*fake.marked == 0 || *fake.conflicts != 0)
-    return "the stand-in saw " + std::to_string(*fake.marked) +
-           " device arguments and " + std::to_string(*fake.conflicts) +
+  if (fake.marked() == 0 || fake.conflicts() != 0)
+    return "the stand-in saw " + std::to_string(fake.marked()) +
+           " device arguments and " + std::to_string(fake.conflicts()) +
            " conflicts";
-  if (*fake.htodCopies - uploads != 1 || *fake.htodBytes - uploaded != 12)
-    return "the host copied " + std::to_string(*fake.htodBytes - uploaded) +
-           " bytes in " + std::to_string(*fake.htodCopies - uploads) +
+  if (fake.htodCopies() - uploads != 1 || fake.htodBytes() - uploaded != 12)
+    return "the host copied " + std::to_string(fake.htodBytes() - uploaded) +
+           " bytes in " + std::to_string(fake.htodCopies() - uploads) +
            " copies to the GPU; expected the 12 bytes of 3 token ids";
-  if (*fake.dtohCopies - downloads != 1 ||
-      *fake.dtohBytes - downloaded != vocab * 4)
-    return "the host copied " + std::to_string(*fake.dtohBytes - downloaded) +
+  if (fake.dtohCopies() - downloads != 1 ||
+      fake.dtohBytes() - downloaded != vocab * 4)
+    return "the host copied " + std::to_string(fake.dtohBytes() - downloaded) +
            " bytes from the GPU; expected one row of logits";
 
   // A failing launch: the driver's error through the C API, nothing kept.
@@ -217,8 +203,8 @@ std::string runThroughTheRuntime(const std::string &library) {
   if (attn_session_position(session) != 4 ||
       attn_session_decode(session, 5, logits.data()) != ATTN_OK)
     return std::string("after the asynchronous error: ") + attn_error_message();
-  if (*fake.conflicts != 0)
-    return std::to_string(*fake.conflicts) + " conflicts";
+  if (fake.conflicts() != 0)
+    return std::to_string(fake.conflicts()) + " conflicts";
   if (attn_session_reset(session) != ATTN_OK)
     return std::string("reset: ") + attn_error_message();
 
@@ -303,17 +289,17 @@ std::string runOnSeveralThreads(const std::string &library) {
       return error;
   // Each call is two entry points; each waits once.
   long long calls = kThreads * (1 + kDecodes) * 2;
-  if (*fake.streamCreates != kThreads || *fake.streamDestroys != kThreads ||
-      *fake.streamSyncs != calls)
-    return std::to_string(*fake.streamCreates) + " streams made, " +
-           std::to_string(*fake.streamDestroys) + " destroyed, " +
-           std::to_string(*fake.streamSyncs) + " waits; expected " +
+  if (fake.streamCreates() != kThreads || fake.streamDestroys() != kThreads ||
+      fake.streamSyncs() != calls)
+    return std::to_string(fake.streamCreates()) + " streams made, " +
+           std::to_string(fake.streamDestroys()) + " destroyed, " +
+           std::to_string(fake.streamSyncs()) + " waits; expected " +
            std::to_string(kThreads) + ", " + std::to_string(kThreads) +
            " (at the threads' exits) and " + std::to_string(calls);
-  if (*fake.marked == 0)
+  if (fake.marked() == 0)
     return "the stand-in saw no device argument";
-  if (*fake.conflicts != 0)
-    return std::to_string(*fake.conflicts) +
+  if (fake.conflicts() != 0)
+    return std::to_string(fake.conflicts()) +
            " times memory in use by one stream was used by another, copied "
            "or freed";
   return "";

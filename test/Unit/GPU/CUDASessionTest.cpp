@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FakeDriverRecords.h"
 #include "FixtureModel.h"
 #include "TestFiles.h"
 
@@ -65,64 +66,27 @@ private:
   const char *name;
 };
 
-/// One allocation the stand-in driver recorded.
-struct Allocation {
-  const char *data;
-  size_t bytes;
-  bool managed;
-  bool live;
-};
-
-/// The stand-in driver's records, read through dlsym.
-class FakeDriver {
-public:
-  FakeDriver() {
-    handle = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (!handle)
-      return;
-    count = reinterpret_cast<int (*)()>(
-        dlsym(handle, "fake_cuda_allocation_count"));
-    get =
-        reinterpret_cast<int (*)(int, unsigned long long *, size_t *, int *,
-                                 int *)>(dlsym(handle, "fake_cuda_allocation"));
-    launches = static_cast<int *>(dlsym(handle, "fake_cuda_launches"));
-    htodCopies = counter("fake_cuda_htod_copies");
-    htodBytes = counter("fake_cuda_htod_bytes");
-    dtohCopies = counter("fake_cuda_dtoh_copies");
-    dtohBytes = counter("fake_cuda_dtoh_bytes");
-    memsets = counter("fake_cuda_memsets");
-    memsetBytes = counter("fake_cuda_memset_bytes");
-  }
-  ~FakeDriver() {
-    if (handle)
-      dlclose(handle);
-  }
+/// The stand-in driver's records of allocations and copies.
+struct FakeDriver : attn_test::FakeDriverRecords {
   bool ok() const {
-    return count && get && launches && htodCopies && htodBytes && dtohCopies &&
-           dtohBytes && memsets && memsetBytes;
+    return has({"fake_cuda_allocation_count", "fake_cuda_allocation",
+                "fake_cuda_launches", "fake_cuda_htod_copies",
+                "fake_cuda_htod_bytes", "fake_cuda_dtoh_copies",
+                "fake_cuda_dtoh_bytes", "fake_cuda_memsets",
+                "fake_cuda_memset_bytes"});
   }
-  int allocations() const { return count(); }
-  Allocation allocation(int index) const {
-    unsigned long long pointer = 0;
-    size_t bytes = 0;
-    int managed = 0, live = 0;
-    EXPECT_TRUE(get(index, &pointer, &bytes, &managed, &live)) << index;
-    return {reinterpret_cast<const char *>(pointer), bytes, managed != 0,
-            live != 0};
+  attn_test::FakeAllocation allocation(int index) const {
+    std::optional<attn_test::FakeAllocation> record =
+        FakeDriverRecords::allocation(index);
+    EXPECT_TRUE(record) << index;
+    return record.value_or(attn_test::FakeAllocation());
   }
-
-  int *launches = nullptr;
-  long long *htodCopies = nullptr, *htodBytes = nullptr;
-  long long *dtohCopies = nullptr, *dtohBytes = nullptr;
-  long long *memsets = nullptr, *memsetBytes = nullptr;
-
-private:
-  long long *counter(const char *name) {
-    return static_cast<long long *>(dlsym(handle, name));
-  }
-  void *handle = nullptr;
-  int (*count)() = nullptr;
-  int (*get)(int, unsigned long long *, size_t *, int *, int *) = nullptr;
+  long long htodCopies() const { return counter("fake_cuda_htod_copies"); }
+  long long htodBytes() const { return counter("fake_cuda_htod_bytes"); }
+  long long dtohCopies() const { return counter("fake_cuda_dtoh_copies"); }
+  long long dtohBytes() const { return counter("fake_cuda_dtoh_bytes"); }
+  long long memsets() const { return counter("fake_cuda_memsets"); }
+  long long memsetBytes() const { return counter("fake_cuda_memset_bytes"); }
 };
 
 void expectLogitsNear(const float *actual, const std::vector<float> &expected,
@@ -181,15 +145,15 @@ protected:
 TEST_F(CUDASession, WeightsAreUploadedOnceWithTheirBytes) {
   open();
   int before = fake.allocations();
-  long long copies = *fake.htodCopies, bytes = *fake.htodBytes;
+  long long copies = fake.htodCopies(), bytes = fake.htodBytes();
   load();
   std::vector<WeightSlot> slots = fixtureManifest().slots();
   ASSERT_EQ(slots.size(), kSlotBytes.size());
   ASSERT_EQ(fake.allocations() - before, int(slots.size()));
-  EXPECT_EQ(*fake.htodCopies - copies, (long long)slots.size());
+  EXPECT_EQ(fake.htodCopies() - copies, (long long)slots.size());
   size_t total = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
-    Allocation a = fake.allocation(before + int(i));
+    attn_test::FakeAllocation a = fake.allocation(before + int(i));
     EXPECT_EQ(a.bytes, kSlotBytes[i]) << slots[i].name;
     EXPECT_FALSE(a.managed) << slots[i].name;
     ASSERT_TRUE(a.live) << slots[i].name;
@@ -203,7 +167,7 @@ TEST_F(CUDASession, WeightsAreUploadedOnceWithTheirBytes) {
         << slots[i].name << " differs on the device";
     total += a.bytes;
   }
-  EXPECT_EQ(*fake.htodBytes - bytes, (long long)total);
+  EXPECT_EQ(fake.htodBytes() - bytes, (long long)total);
   // The bf16 biases were converted on the host first.
   EXPECT_EQ(attn_model_copied_weight_bytes(model), 16);
 
@@ -211,17 +175,17 @@ TEST_F(CUDASession, WeightsAreUploadedOnceWithTheirBytes) {
   createSession();
   int afterSession = fake.allocations();
   std::vector<int32_t> tokens = {3, 1, 4};
-  copies = *fake.htodCopies;
-  bytes = *fake.htodBytes;
+  copies = fake.htodCopies();
+  bytes = fake.htodBytes();
   ASSERT_EQ(attn_session_prefill(session, tokens.data(), 3, 0, nullptr),
             ATTN_OK)
       << attn_error_message();
-  EXPECT_EQ(*fake.htodCopies - copies, 1);
-  EXPECT_EQ(*fake.htodBytes - bytes, 3 * 4);
+  EXPECT_EQ(fake.htodCopies() - copies, 1);
+  EXPECT_EQ(fake.htodBytes() - bytes, 3 * 4);
   ASSERT_EQ(attn_session_decode(session, 5, nullptr), ATTN_OK)
       << attn_error_message();
-  EXPECT_EQ(*fake.htodCopies - copies, 2);
-  EXPECT_EQ(*fake.htodBytes - bytes, 4 * 4);
+  EXPECT_EQ(fake.htodCopies() - copies, 2);
+  EXPECT_EQ(fake.htodBytes() - bytes, 4 * 4);
   // The token buffer, then the hidden state: nothing per call after that.
   EXPECT_EQ(fake.allocations() - afterSession, 2);
 }
@@ -230,16 +194,17 @@ TEST_F(CUDASession, CachesAreZeroedOnTheDeviceAndByReset) {
   open();
   load();
   int before = fake.allocations();
-  long long memsets = *fake.memsets, memsetBytes = *fake.memsetBytes;
+  long long memsets = fake.memsets(), memsetBytes = fake.memsetBytes();
   createSession(8);
   // Two layers x 8 positions x 1 head x 2 dims x f32, keys and values.
   const size_t cacheBytes = 2 * 8 * 1 * 2 * 4;
   ASSERT_EQ(fake.allocations() - before, 2);
-  Allocation k = fake.allocation(before), v = fake.allocation(before + 1);
+  attn_test::FakeAllocation k = fake.allocation(before),
+                            v = fake.allocation(before + 1);
   EXPECT_EQ(k.bytes, cacheBytes);
   EXPECT_EQ(v.bytes, cacheBytes);
-  EXPECT_EQ(*fake.memsets - memsets, 2);
-  EXPECT_EQ(*fake.memsetBytes - memsetBytes, (long long)(2 * cacheBytes));
+  EXPECT_EQ(fake.memsets() - memsets, 2);
+  EXPECT_EQ(fake.memsetBytes() - memsetBytes, (long long)(2 * cacheBytes));
   std::vector<char> zeros(cacheBytes, 0);
   EXPECT_EQ(std::memcmp(k.data, zeros.data(), cacheBytes), 0);
   EXPECT_EQ(std::memcmp(v.data, zeros.data(), cacheBytes), 0);
@@ -276,13 +241,13 @@ TEST_F(CUDASession, LogitsMatchTheReference) {
   // A chunk of three with every row's logits: one download of three rows.
   std::vector<int32_t> tokens = {1, 5, 9};
   std::vector<float> all(3 * V);
-  long long downloads = *fake.dtohCopies, bytes = *fake.dtohBytes;
+  long long downloads = fake.dtohCopies(), bytes = fake.dtohBytes();
   ASSERT_EQ(attn_session_prefill(session, tokens.data(), 3,
                                  ATTN_PREFILL_ALL_LOGITS, all.data()),
             ATTN_OK)
       << attn_error_message();
-  EXPECT_EQ(*fake.dtohCopies - downloads, 1);
-  EXPECT_EQ(*fake.dtohBytes - bytes, 3 * V * 4);
+  EXPECT_EQ(fake.dtohCopies() - downloads, 1);
+  EXPECT_EQ(fake.dtohBytes() - bytes, 3 * V * 4);
   for (int i = 0; i < 3; ++i)
     expectLogitsNear(all.data() + i * V, ref.step(tokens[i]),
                      "row " + std::to_string(i));
@@ -297,10 +262,10 @@ TEST_F(CUDASession, LogitsMatchTheReference) {
   decodeAndCompare(session, ref, {3, 8}, "decode");
   EXPECT_EQ(attn_session_position(session), 7);
   // Without logits nothing comes back from the GPU.
-  downloads = *fake.dtohCopies;
+  downloads = fake.dtohCopies();
   ASSERT_EQ(attn_session_decode(session, 2, nullptr), ATTN_OK)
       << attn_error_message();
-  EXPECT_EQ(*fake.dtohCopies, downloads);
+  EXPECT_EQ(fake.dtohCopies(), downloads);
 }
 
 TEST_F(CUDASession, AFailedCallLeavesTheSessionUsable) {

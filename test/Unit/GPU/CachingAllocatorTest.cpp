@@ -11,6 +11,7 @@
 #include "CachingAllocator.h"
 #include "BlockTable.h"
 
+#include "FakeDriverRecords.h"
 #include "LaunchFunctions.h"
 
 #include <gtest/gtest.h>
@@ -30,37 +31,7 @@ namespace {
 /// Allocation requests of exactly one size class each.
 constexpr size_t kOneKiB = 1024, kFourKiB = 4096;
 
-/// The stand-in driver's record, read as the tests of the runtime do.
-struct FakeDriver {
-  int (*count)() = nullptr;
-  int (*get)(int, unsigned long long *, size_t *, int *, int *) = nullptr;
-
-  FakeDriver() {
-    // The wrappers load the stand-in with RTLD_LOCAL; so does this, and
-    // gets the same copy.
-    void *handle = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (!handle)
-      return;
-    count = reinterpret_cast<int (*)()>(
-        dlsym(handle, "fake_cuda_allocation_count"));
-    get =
-        reinterpret_cast<int (*)(int, unsigned long long *, size_t *, int *,
-                                 int *)>(dlsym(handle, "fake_cuda_allocation"));
-  }
-  int allocations() const { return count ? count() : -1; }
-  bool live(int index) const {
-    unsigned long long pointer = 0;
-    size_t bytes = 0;
-    int managed = 0, isLive = 0;
-    return get && get(index, &pointer, &bytes, &managed, &isLive) && isLive;
-  }
-  int liveCount() const {
-    int n = 0;
-    for (int i = 0; i < allocations(); ++i)
-      n += live(i);
-    return n;
-  }
-};
+using FakeDriver = attn_test::FakeDriverRecords;
 
 bool check(bool ok, const char *what) {
   return attn_test::check(ok, "caching allocator", what);

@@ -15,6 +15,7 @@
 
 #include "CachingAllocator.h"
 
+#include "FakeDriverRecords.h"
 #include "LaunchFunctions.h"
 
 #include <gtest/gtest.h>
@@ -36,29 +37,14 @@ constexpr size_t kOneKiB = 1024;
 char kPTX[] = ".visible .entry kernel(\n\t.param .u64 .ptr kernel_param_0\n)\n"
               "{\n\tret;\n}\n";
 
-/// The stand-in driver's counters (FakeCUDA.c).
-struct FakeDriver {
-  void *handle = nullptr;
-  FakeDriver() {
-    // The wrappers load the stand-in with RTLD_LOCAL; so does this, and
-    // gets the same copy.
-    handle = dlopen(ATTN_FAKE_CUDA_PATH, RTLD_NOW | RTLD_LOCAL);
-  }
-  long long counter(const char *name) const {
-    auto *value =
-        handle ? static_cast<long long *>(dlsym(handle, name)) : nullptr;
-    return value ? __atomic_load_n(value, __ATOMIC_RELAXED) : -1;
-  }
+/// The stand-in driver's stream records.
+struct FakeDriver : attn_test::FakeDriverRecords {
   long long creates() const { return counter("fake_cuda_stream_creates"); }
   long long destroys() const { return counter("fake_cuda_stream_destroys"); }
   long long syncs() const { return counter("fake_cuda_stream_syncs"); }
   long long conflicts() const { return counter("fake_cuda_stream_conflicts"); }
   long long marked() const { return counter("fake_cuda_marked_arguments"); }
-  bool isLive(void *pointer) const {
-    auto isDevice = reinterpret_cast<int (*)(unsigned long long, size_t)>(
-        dlsym(handle, "fake_cuda_is_device"));
-    return isDevice && isDevice(reinterpret_cast<uintptr_t>(pointer), 1);
-  }
+  bool isLive(void *pointer) const { return isDevice(pointer); }
 };
 
 bool check(bool ok, const char *what) {
