@@ -1,5 +1,6 @@
 // RUN: attn-opt %s --attn-gpu-tile-matmul --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-gpu-tile-matmul=gemv-max-rows=0 --split-input-file | FileCheck %s --check-prefix=MMA-ONLY
+// RUN: attn-opt %s --attn-gpu-tile-matmul="gemv-max-rows=0 wgmma=true" --split-input-file | FileCheck %s --check-prefix=WGMMA
 
 #a = affine_map<(m, n, k) -> (m, k)>
 #w = affine_map<(m, n, k) -> (n, k)>
@@ -282,6 +283,17 @@ func.func @one_init(%a: memref<?x64xf32>, %w: memref<96x64xf32>, %c: memref<?x96
 // CHECK: %[[WBF16:.*]] = memref.load %[[W]]
 // CHECK-NEXT: %[[BITS:.*]] = arith.bitcast %[[WBF16]] : bf16 to i16
 // CHECK: nvvm.mma.sync
+// With wgmma: 256 threads per 128 x 128 tile, A's core-matrix rows rounded
+// to bf16 from scalar loads, W's a 16-byte vector where aligned, four wgmma
+// per 64 columns of k, and no mma.sync.
+// WGMMA-LABEL: func.func @bf16_weight(
+// WGMMA-SAME: %[[A:.*]]: memref<?x64xf32>, %[[W:.*]]: memref<96x64xbf16>
+// WGMMA: gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c256,
+// WGMMA-SAME: workgroup(%{{.*}} : memref<1024xvector<8xbf16>, #gpu.address_space<workgroup>>, %{{.*}} : memref<1024xvector<8xbf16>, #gpu.address_space<workgroup>>)
+// WGMMA: arith.truncf %{{.*}} : f32 to bf16
+// WGMMA: vector.load %[[W]]{{.*}} {alignment = 16 : i64} : memref<96x64xbf16>, vector<8xbf16>
+// WGMMA-COUNT-4: nvvm.wgmma.mma_async
+// WGMMA-NOT: nvvm.mma.sync
 func.func @bf16_weight(%a: memref<?x64xf32>, %w: memref<96x64xbf16>, %c: memref<?x96xf32>) {
   linalg.generic {indexing_maps = [#a, #w, #c], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<?x64xf32>, memref<96x64xbf16>) outs(%c : memref<?x96xf32>) {
