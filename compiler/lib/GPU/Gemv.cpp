@@ -25,6 +25,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlir::attn;
 
@@ -116,8 +118,7 @@ Value GemvBuilder::vectorSteps(Value row, Value begin, int64_t end,
 Value GemvBuilder::vectorDot(Value row) {
   int64_t stride = kWarpSize * vectorWidth;
   int64_t depth = weightType.getDimSize(1);
-  int64_t unrolled =
-      depth / (stride * kLoadsInFlight) * stride * kLoadsInFlight;
+  int64_t unrolled = llvm::alignDown(depth, stride * kLoadsInFlight);
   Value first = mul(lane, vectorWidth);
   Value sum = f32(0.0);
   if (unrolled > 0)
